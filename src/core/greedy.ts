@@ -1,0 +1,205 @@
+/**
+ * The reference's greedy solver for limited capacity. Servers are served in priority order;
+ * within a priority, the server that would lose the most by missing its best candidate (the
+ * largest value gap to its next one) goes first. A server whose candidate does not fit moves to
+ * its next candidate; one with none left is unallocated and may get a best-effort allocation
+ * under the saturation policy.
+ */
+import { type Candidate, type ServerCandidates } from './candidates.js';
+import { f32 } from './float32.js';
+import type { SaturationPolicy } from './schemas.js';
+import { byName } from './system.js';
+
+/** The reference's "no next candidate" gap: the largest float32. */
+const NO_NEXT_CANDIDATE = 3.4028234663852886e38;
+
+/** A chosen allocation; best-effort ones have fewer replicas than their SLOs need. */
+export interface Allocation extends Candidate {
+  bestEffort: boolean;
+}
+
+interface Entry {
+  server: string;
+  priority: number;
+  candidates: readonly Candidate[];
+  index: number;
+  /** value lost if the current candidate is refused (float32) */
+  delta: number;
+}
+
+export interface GreedyOptions {
+  delayedBestEffort: boolean;
+  saturationPolicy: SaturationPolicy;
+}
+
+/** Priority first, then the larger gap, then the larger current value; ties by server name. */
+function compareEntries(a: Entry, b: Entry): number {
+  return (
+    a.priority - b.priority ||
+    b.delta - a.delta ||
+    b.candidates[b.index].value - a.candidates[a.index].value ||
+    byName(a.server, b.server)
+  );
+}
+
+function gapAt(candidates: readonly Candidate[], index: number): number {
+  return index + 1 < candidates.length ? f32(candidates[index + 1].value - candidates[index].value) : NO_NEXT_CANDIDATE;
+}
+
+/**
+ * Allocates within `capacity` (units by accelerator type), which it consumes.
+ * Returns the allocation of each server that got one.
+ */
+export function solveGreedy(
+  servers: readonly ServerCandidates[],
+  capacity: Map<string, number>,
+  options: GreedyOptions,
+): Map<string, Allocation> {
+  const allocations = new Map<string, Allocation>();
+  const entries: Entry[] = servers
+    .filter((s) => s.candidates.length > 0)
+    .map((s) => ({ server: s.server, priority: s.priority, candidates: s.candidates, index: 0, delta: gapAt(s.candidates, 0) }))
+    .sort(compareEntries);
+
+  const context = { capacity, allocations, policy: options.saturationPolicy };
+  if (options.delayedBestEffort) {
+    bestEffort(allocateWithinSLOs(entries, context), context);
+  } else {
+    for (const group of priorityGroups(entries)) bestEffort(allocateWithinSLOs(group, context), context);
+  }
+  return allocations;
+}
+
+interface Context {
+  capacity: Map<string, number>;
+  allocations: Map<string, Allocation>;
+  policy: SaturationPolicy;
+}
+
+function available(context: Context, type: string): number {
+  return context.capacity.get(type) ?? 0;
+}
+
+function take(context: Context, type: string, units: number): void {
+  context.capacity.set(type, available(context, type) - units);
+}
+
+/** Gives each server its best candidate that fits; returns the servers none fitted, in order. */
+function allocateWithinSLOs(sorted: readonly Entry[], context: Context): Entry[] {
+  const queue = [...sorted];
+  const unallocated: Entry[] = [];
+  while (queue.length > 0) {
+    const entry = queue.shift() as Entry;
+    const candidate = entry.candidates[entry.index];
+    // A server without load needs no replicas: nothing to allocate.
+    if (candidate.accelerator === '') continue;
+    const units = candidate.numReplicas * candidate.unitsPerReplica;
+    if (available(context, candidate.acceleratorType) >= units) {
+      take(context, candidate.acceleratorType, units);
+      context.allocations.set(entry.server, { ...candidate, bestEffort: false });
+      continue;
+    }
+    entry.index++;
+    if (entry.index === entry.candidates.length) {
+      unallocated.push(entry);
+      continue;
+    }
+    entry.delta = gapAt(entry.candidates, entry.index);
+    queue.splice(lowerBound(queue, entry), 0, entry);
+  }
+  return unallocated;
+}
+
+function lowerBound(sorted: readonly Entry[], entry: Entry): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (compareEntries(sorted[mid], entry) < 0) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** Consecutive runs of equal priority in a priority-sorted list. */
+function priorityGroups(sorted: readonly Entry[]): Entry[][] {
+  const groups: Entry[][] = [];
+  for (const entry of sorted) {
+    const last = groups[groups.length - 1];
+    if (last && last[0].priority === entry.priority) last.push(entry);
+    else groups.push([entry]);
+  }
+  return groups;
+}
+
+function bestEffort(unallocated: Entry[], context: Context): void {
+  switch (context.policy) {
+    case 'PriorityExhaustive':
+      allocateExhaustively(unallocated, context);
+      break;
+    case 'PriorityRoundRobin':
+      for (const group of priorityGroups(unallocated)) allocateRoundRobin(group, context);
+      break;
+    case 'RoundRobin':
+      allocateRoundRobin(unallocated, context);
+      break;
+    case 'None':
+      break;
+  }
+}
+
+/** A candidate cut down to `numReplicas`, its cost and value scaled alike (float32). */
+function reduced(candidate: Candidate, numReplicas: number): Allocation {
+  const factor = f32(numReplicas / candidate.numReplicas);
+  return { ...candidate, numReplicas, cost: f32(candidate.cost * factor), value: f32(candidate.value * factor), bestEffort: true };
+}
+
+function replicasThatFit(context: Context, candidate: Candidate): number {
+  if (candidate.unitsPerReplica <= 0) return 0;
+  return Math.floor(available(context, candidate.acceleratorType) / candidate.unitsPerReplica);
+}
+
+/** In order, each server takes as many replicas as fit of its first candidate that fits at all. */
+function allocateExhaustively(entries: readonly Entry[], context: Context): void {
+  for (const entry of entries) {
+    for (const candidate of entry.candidates) {
+      const replicas = Math.min(replicasThatFit(context, candidate), candidate.numReplicas);
+      if (replicas > 0) {
+        take(context, candidate.acceleratorType, replicas * candidate.unitsPerReplica);
+        context.allocations.set(entry.server, reduced(candidate, replicas));
+        break;
+      }
+    }
+  }
+}
+
+/**
+ * One replica at a time to each server in turn, each on its first candidate with room for a
+ * replica, until nothing more fits. A server never gets as many replicas as its candidate
+ * needs: that candidate did not fit when it was tried, and capacity only shrinks since.
+ */
+function allocateRoundRobin(entries: readonly Entry[], context: Context): void {
+  const chosen = new Map<string, { candidate: Candidate; replicas: number }>();
+  let active = [...entries];
+  while (active.length > 0) {
+    const stillActive: Entry[] = [];
+    for (const entry of active) {
+      let pick = chosen.get(entry.server);
+      if (!pick) {
+        const candidate = entry.candidates.find((c) => replicasThatFit(context, c) > 0);
+        if (!candidate) continue;
+        pick = { candidate, replicas: 0 };
+        chosen.set(entry.server, pick);
+      }
+      if (replicasThatFit(context, pick.candidate) > 0 && pick.replicas < pick.candidate.numReplicas) {
+        pick.replicas++;
+        take(context, pick.candidate.acceleratorType, pick.candidate.unitsPerReplica);
+        stillActive.push(entry);
+      }
+    }
+    active = stillActive;
+  }
+  for (const [server, pick] of chosen) {
+    if (pick.replicas > 0) context.allocations.set(server, reduced(pick.candidate, pick.replicas));
+  }
+}

@@ -1,0 +1,228 @@
+/**
+ * Data formats of the REST API (the seed) as zod schemas.
+ *
+ * JSON is read the way the reference (Go encoding/json) reads it, so that its users' files work
+ * unchanged: object keys match case-insensitively (an exact match wins), unknown keys are
+ * ignored, missing or null fields take zero values, and numbers are never coerced from strings.
+ * Unlike the reference, values that make no physical sense (negative counts, rates, times or
+ * costs; fractions in integer fields; numbers beyond float32) are rejected with the field's path.
+ */
+import { z } from 'zod';
+
+/** Largest finite float32: the reference stores these fields as float32. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * Maps each key of `input` onto the key of the schema it names, ignoring case, and drops the
+ * rest. As in Go, a later key overwrites an earlier one naming the same field, and null leaves it.
+ */
+function canonicalKeys(input: unknown, byLowerCase: ReadonlyMap<string, string>): unknown {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return input;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) {
+    const canonical = byLowerCase.get(key.toLowerCase());
+    if (canonical !== undefined && value !== null) out[canonical] = value;
+  }
+  return out;
+}
+
+/** An object schema that reads keys case-insensitively and defaults to its zero value. */
+function goObject<S extends z.ZodRawShape>(shape: S) {
+  const byLowerCase = new Map(Object.keys(shape).map((key) => [key.toLowerCase(), key]));
+  return z.preprocess((input) => canonicalKeys(input, byLowerCase), z.object(shape));
+}
+
+const name = () => z.string().default('');
+const flag = () => z.boolean().default(false);
+const count = () =>
+  z
+    .number()
+    .int({ message: 'must be a whole number' })
+    .min(0, { message: 'must not be negative' })
+    .max(Number.MAX_SAFE_INTEGER, { message: 'is too large' })
+    .default(0);
+const float32 = () =>
+  z
+    .number()
+    .min(0, { message: 'must not be negative' })
+    .max(FLOAT32_MAX, { message: 'is beyond the float32 range' })
+    .default(0);
+const list = <T extends z.ZodType>(item: T) => z.array(item).default([]);
+
+export const PowerSpecSchema = goObject({
+  idle: count(),
+  full: count(),
+  midPower: count(),
+  midUtil: float32(),
+});
+
+export const AcceleratorSpecSchema = goObject({
+  name: name(),
+  type: name(),
+  multiplicity: count(),
+  memSize: count(),
+  memBW: count(),
+  power: PowerSpecSchema.prefault({}),
+  /** cents per hour, for the whole accelerator (all its cards) */
+  cost: float32(),
+});
+export const AcceleratorDataSchema = goObject({ accelerators: list(AcceleratorSpecSchema) });
+
+export const AcceleratorCountSchema = goObject({ type: name(), count: count() });
+export const CapacityDataSchema = goObject({ count: list(AcceleratorCountSchema) });
+
+export const DecodeParmsSchema = goObject({ alpha: float32(), beta: float32() });
+export const PrefillParmsSchema = goObject({ gamma: float32(), delta: float32() });
+
+export const ModelAcceleratorPerfDataSchema = goObject({
+  name: name(),
+  acc: name(),
+  accCount: count(),
+  maxBatchSize: count(),
+  atTokens: count(),
+  /** ITL = alpha + beta * batchSize (ms) */
+  decodeParms: DecodeParmsSchema.prefault({}),
+  /** prefill time = gamma + delta * inputTokens * batchSize (ms) */
+  prefillParms: PrefillParmsSchema.prefault({}),
+});
+export const ModelDataSchema = goObject({ models: list(ModelAcceleratorPerfDataSchema) });
+
+export const ModelTargetSchema = goObject({
+  model: name(),
+  /** ms */
+  'slo-itl': float32(),
+  /** ms, queueing included */
+  'slo-ttft': float32(),
+  /** tokens per second */
+  'slo-tps': float32(),
+});
+export const ServiceClassSpecSchema = goObject({
+  name: name(),
+  /** 1 (highest) to 100 (lowest); anything else means 100, as in the reference */
+  priority: z.number().int({ message: 'must be a whole number' }).default(0),
+  modelTargets: list(ModelTargetSchema),
+});
+export const ServiceClassDataSchema = goObject({ serviceClasses: list(ServiceClassSpecSchema) });
+
+export const ServerLoadSpecSchema = goObject({
+  /** requests per minute */
+  arrivalRate: float32(),
+  avgInTokens: count(),
+  avgOutTokens: count(),
+});
+
+export const AllocationDataSchema = goObject({
+  accelerator: name(),
+  numReplicas: count(),
+  maxBatch: count(),
+  cost: float32(),
+  /** ms */
+  itlAverage: float32(),
+  /** ms */
+  ttftAverage: float32(),
+  load: ServerLoadSpecSchema.prefault({}),
+});
+
+export const ServerSpecSchema = goObject({
+  name: name(),
+  class: name(),
+  model: name(),
+  keepAccelerator: flag(),
+  minNumReplicas: count(),
+  maxBatchSize: count(),
+  currentAlloc: AllocationDataSchema.prefault({}),
+  desiredAlloc: AllocationDataSchema.prefault({}),
+});
+export const ServerDataSchema = goObject({ servers: list(ServerSpecSchema) });
+
+export const SATURATION_POLICIES = ['None', 'PriorityExhaustive', 'PriorityRoundRobin', 'RoundRobin'] as const;
+export type SaturationPolicy = (typeof SATURATION_POLICIES)[number];
+
+/** Policy names match case-insensitively; empty means None. Unknown names are rejected. */
+const saturationPolicy = z
+  .string()
+  .default('')
+  .transform((value, ctx): SaturationPolicy => {
+    if (value === '') return 'None';
+    const policy = SATURATION_POLICIES.find((p) => p.toLowerCase() === value.toLowerCase());
+    if (policy) return policy;
+    ctx.addIssue({ code: 'custom', message: `must be one of ${SATURATION_POLICIES.join(', ')}` });
+    return z.NEVER;
+  });
+
+export const OptimizerSpecSchema = goObject({
+  unlimited: flag(),
+  heterogeneous: flag(),
+  milpSolver: flag(),
+  useCplex: flag(),
+  delayedBestEffort: flag(),
+  saturationPolicy,
+});
+export const DEFAULT_OPTIMIZER_SPEC: Readonly<z.output<typeof OptimizerSpecSchema>> = Object.freeze({
+  unlimited: false,
+  heterogeneous: false,
+  milpSolver: false,
+  useCplex: false,
+  delayedBestEffort: false,
+  saturationPolicy: 'None',
+});
+export const OptimizerDataSchema = goObject({ optimizer: OptimizerSpecSchema.prefault({}) });
+
+export const SystemSpecSchema = goObject({
+  acceleratorData: AcceleratorDataSchema.prefault({}),
+  modelData: ModelDataSchema.prefault({}),
+  serviceClassData: ServiceClassDataSchema.prefault({}),
+  serverData: ServerDataSchema.prefault({}),
+  optimizerData: OptimizerDataSchema.prefault({}),
+  capacityData: CapacityDataSchema.prefault({}),
+});
+export const SystemDataSchema = goObject({ system: SystemSpecSchema.prefault({}) });
+
+export const AllocationSolutionSchema = z.object({
+  allocations: z.record(z.string(), AllocationDataSchema),
+});
+
+export type PowerSpec = z.output<typeof PowerSpecSchema>;
+export type AcceleratorSpec = z.output<typeof AcceleratorSpecSchema>;
+export type AcceleratorData = z.output<typeof AcceleratorDataSchema>;
+export type AcceleratorCount = z.output<typeof AcceleratorCountSchema>;
+export type CapacityData = z.output<typeof CapacityDataSchema>;
+export type ModelAcceleratorPerfData = z.output<typeof ModelAcceleratorPerfDataSchema>;
+export type ModelData = z.output<typeof ModelDataSchema>;
+export type ModelTarget = z.output<typeof ModelTargetSchema>;
+export type ServiceClassSpec = z.output<typeof ServiceClassSpecSchema>;
+export type ServiceClassData = z.output<typeof ServiceClassDataSchema>;
+export type ServerLoadSpec = z.output<typeof ServerLoadSpecSchema>;
+export type AllocationData = z.output<typeof AllocationDataSchema>;
+export type ServerSpec = z.output<typeof ServerSpecSchema>;
+export type ServerData = z.output<typeof ServerDataSchema>;
+export type OptimizerSpec = z.output<typeof OptimizerSpecSchema>;
+export type OptimizerData = z.output<typeof OptimizerDataSchema>;
+export type SystemSpec = z.output<typeof SystemSpecSchema>;
+export type SystemData = z.output<typeof SystemDataSchema>;
+export type AllocationSolution = z.output<typeof AllocationSolutionSchema>;
+
+/** Input that failed validation; `issues` name each field by its path. */
+export class ValidationError extends Error {
+  constructor(readonly issues: { path: string; message: string }[]) {
+    super(issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '));
+    this.name = 'ValidationError';
+  }
+}
+
+/** Parses `input` with `schema`, throwing a ValidationError that names each bad field. */
+export function parseWith<T extends z.ZodType>(schema: T, input: unknown, root = ''): z.output<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new ValidationError(
+    result.error.issues.map((issue) => ({
+      path: [root, ...issue.path.map(String)].filter((part) => part !== '').join('.') || '(body)',
+      message: issue.message,
+    })),
+  );
+}
+
+/** The zero value of an allocation, as the reference reports a server with none. */
+export function emptyAllocation(load: ServerLoadSpec = { arrivalRate: 0, avgInTokens: 0, avgOutTokens: 0 }): AllocationData {
+  return { accelerator: '', numReplicas: 0, maxBatch: 0, cost: 0, itlAverage: 0, ttftAverage: 0, load: { ...load } };
+}

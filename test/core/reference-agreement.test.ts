@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { computeCandidates, optimize, parseWith, System, SystemDataSchema } from '../../src/core/index.js';
+import { SAMPLES } from '../../src/samples/index.js';
+import { HAVE_SAMPLE_DATA, referenceSolution, sampleSystemData } from '../fixtures.js';
+
+/** In large, these servers have several candidates of equal cost; the reference picks at random. */
+const RANDOM_TIES = new Set(['Premium-granite_20b', 'Premium-llama3_8b', 'Premium-mistral_7b']);
+
+function relative(a: number, b: number): number {
+  return Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
+}
+
+describe.skipIf(!HAVE_SAMPLE_DATA).each(['small', 'large'] as const)('the %s sample agrees with the reference', (size) => {
+  const data = parseWith(SystemDataSchema, sampleSystemData(size));
+  const system = System.fromSpec(data.system);
+  const { solution } = optimize(system, data.system.optimizerData.optimizer);
+  const reference = referenceSolution(size);
+
+  it('allocates exactly the servers the reference allocates', () => {
+    expect(Object.keys(solution.allocations).sort()).toEqual(Object.keys(reference).sort());
+  });
+
+  it.each(Object.keys(reference).filter((name) => !RANDOM_TIES.has(name)))('%s', (name) => {
+    const ours = solution.allocations[name];
+    const theirs = reference[name];
+    expect({ accelerator: ours.accelerator, numReplicas: ours.numReplicas, maxBatch: ours.maxBatch }).toEqual({
+      accelerator: theirs.accelerator,
+      numReplicas: theirs.numReplicas,
+      maxBatch: theirs.maxBatch,
+    });
+    expect(relative(ours.cost, theirs.cost)).toBeLessThanOrEqual(1e-4);
+    expect(relative(ours.itlAverage, theirs.itlAverage)).toBeLessThanOrEqual(1e-3);
+    expect(relative(ours.ttftAverage, theirs.ttftAverage)).toBeLessThanOrEqual(1e-3);
+    expect(ours.load).toEqual(theirs.load);
+  });
+
+  if (size === 'large') {
+    it.each([...RANDOM_TIES])('%s: same cost, and among equal-cost candidates the first by name', (name) => {
+      const ours = solution.allocations[name];
+      expect(relative(ours.cost, reference[name].cost)).toBeLessThanOrEqual(1e-4);
+      const tied = computeCandidates(system)
+        .find((s) => s.server === name)!
+        .candidates.filter((c) => c.cost === ours.cost)
+        .map((c) => c.accelerator);
+      expect(tied.length).toBeGreaterThan(1);
+      expect(tied).toContain(reference[name].accelerator);
+      expect(ours.accelerator).toBe([...tied].sort()[0]);
+    });
+  }
+});
+
+describe.skipIf(!HAVE_SAMPLE_DATA)('embedded samples', () => {
+  it.each(['small', 'large'] as const)('%s holds the same inputs as the shared sample data', (size) => {
+    expect(parseWith(SystemDataSchema, SAMPLES[size])).toEqual(parseWith(SystemDataSchema, sampleSystemData(size)));
+  });
+});
