@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { QueueAnalyzer, type PerfParameters, type RequestSize } from '../../src/core/index.js';
+
+const GRANITE_ON_G2: PerfParameters = { alpha: 17.15, beta: 0.34, gamma: 170, delta: 0.017 };
+const REQUEST: RequestSize = { inTokens: 128, outTokens: 1024 };
+
+function analyzer(batchSize = 19, perf = GRANITE_ON_G2, request = REQUEST, counter?: { evaluations: number }): QueueAnalyzer {
+  const created = QueueAnalyzer.create(batchSize, perf, request, counter);
+  if (!(created instanceof QueueAnalyzer)) throw new Error(created.reason);
+  return created;
+}
+
+describe('QueueAnalyzer metrics', () => {
+  it('ITL and TTFT grow with the arrival rate', () => {
+    const qa = analyzer();
+    let previous = qa.metricsAt(qa.minRate);
+    for (let i = 1; i <= 50; i++) {
+      const lambda = qa.minRate + ((qa.maxRate - qa.minRate) * i) / 50;
+      const metrics = qa.metricsAt(lambda);
+      expect(metrics.itl).toBeGreaterThanOrEqual(previous.itl);
+      expect(metrics.ttft).toBeGreaterThanOrEqual(previous.ttft);
+      expect(metrics.throughput).toBeGreaterThan(previous.throughput);
+      previous = metrics;
+    }
+  });
+
+  it('more replicas (less load on each) never raise ITL or TTFT', () => {
+    const qa = analyzer();
+    const totalRate = 4; // requests per second
+    let previous = qa.metricsAtRate(totalRate / 2);
+    for (let replicas = 3; replicas <= 20; replicas++) {
+      const metrics = qa.metricsAtRate(totalRate / replicas);
+      expect(metrics.itl).toBeLessThanOrEqual(previous.itl);
+      expect(metrics.ttft).toBeLessThanOrEqual(previous.ttft);
+      previous = metrics;
+    }
+  });
+
+  it('at light load a request sees the latencies of a batch of about one', () => {
+    const qa = analyzer();
+    const metrics = qa.metricsAt(qa.minRate);
+    expect(metrics.avgWaitTime).toBeLessThan(1e-3);
+    expect(metrics.itl).toBeCloseTo(GRANITE_ON_G2.alpha + GRANITE_ON_G2.beta * metrics.effectiveConcurrency, 9);
+    expect(Math.abs(metrics.effectiveConcurrency - 1)).toBeLessThan(0.01);
+  });
+});
+
+describe('QueueAnalyzer sizing', () => {
+  it('finds the largest rate that meets each target', () => {
+    const qa = analyzer();
+    const sizing = qa.size({ ttft: 1000, itl: 21, tps: 0 });
+    if (!sizing.feasible) throw new Error(sizing.reason);
+    const atTTFT = qa.metricsAtRate(sizing.rateForTTFT);
+    const atITL = qa.metricsAtRate(sizing.rateForITL);
+    expect(atTTFT.ttft).toBeCloseTo(1000, 5);
+    expect(atITL.itl).toBeCloseTo(21, 7);
+    expect(qa.metricsAtRate(sizing.rateForITL * 1.001).itl).toBeGreaterThan(21);
+    expect(sizing.metrics.itl).toBeLessThanOrEqual(21 * (1 + 1e-9));
+    expect(sizing.metrics.ttft).toBeLessThanOrEqual(1000 * (1 + 1e-9));
+  });
+
+  it('a target no load can meet makes the candidate infeasible, saying why', () => {
+    const ttft = analyzer().size({ ttft: 100, itl: 0, tps: 0 });
+    expect(ttft.feasible).toBe(false);
+    if (!ttft.feasible) expect(ttft.reason).toMatch(/^TTFT target 100 ms is below 172\.\d+ ms/);
+    const itl = analyzer().size({ ttft: 0, itl: 17.4, tps: 0 });
+    expect(itl.feasible).toBe(false);
+    if (!itl.feasible) expect(itl.reason).toMatch(/^ITL target 17.4 ms is below 17\.49\d* ms/);
+  });
+
+  it('a TPS target sizes at 90% of the saturation rate', () => {
+    const qa = analyzer();
+    const sizing = qa.size({ ttft: 0, itl: 0, tps: 5000 });
+    if (!sizing.feasible) throw new Error(sizing.reason);
+    expect(sizing.rateForTPS).toBeCloseTo(qa.maxRate * 1000 * 0.9, 9);
+  });
+
+  it('an ITL that does not depend on the batch (beta = 0) is met at every rate above alpha', () => {
+    const flat = { ...GRANITE_ON_G2, beta: 0, delta: 0 };
+    const met = analyzer(19, flat).size({ ttft: 0, itl: 20, tps: 0 });
+    if (!met.feasible) throw new Error(met.reason);
+    expect(met.rateForITL).toBeCloseTo(analyzer(19, flat).maxRate * 1000, 9);
+    expect(Number.isFinite(met.metrics.itl) && Number.isFinite(met.metrics.ttft)).toBe(true);
+    expect(analyzer(19, flat).size({ ttft: 0, itl: 15, tps: 0 }).feasible).toBe(false);
+  });
+
+  it('refuses a request that takes no time at all', () => {
+    const created = QueueAnalyzer.create(4, { alpha: 0, beta: 0, gamma: 0, delta: 0 }, REQUEST);
+    expect(created).toEqual({ reason: expect.stringMatching(/takes no time/) });
+    const noWork = QueueAnalyzer.create(4, GRANITE_ON_G2, { inTokens: 0, outTokens: 1 });
+    expect(noWork).toEqual({ reason: expect.stringMatching(/takes no time/) });
+  });
+
+  it('sizes with a bounded number of queue solutions', () => {
+    for (const [ttft, itl] of [
+      [1000, 21],
+      [2000, 80],
+      [4000, 0],
+      [0, 30],
+    ]) {
+      const counter = { evaluations: 0 };
+      const sizing = analyzer(19, GRANITE_ON_G2, REQUEST, counter).size({ ttft, itl, tps: 0 });
+      expect(sizing.feasible).toBe(true);
+      // the reference spends over 200 (two bisections of 100 steps plus the ends)
+      expect(counter.evaluations).toBeLessThanOrEqual(40);
+    }
+  });
+});

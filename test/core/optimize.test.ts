@@ -1,0 +1,247 @@
+import { describe, expect, it } from 'vitest';
+import {
+  computeCandidates,
+  MAX_BATCH_SIZE,
+  OptimizationError,
+  optimize,
+  parseWith,
+  System,
+  SystemDataSchema,
+  type AllocationSolution,
+} from '../../src/core/index.js';
+import { SAMPLES } from '../../src/samples/index.js';
+import { ACCELERATORS, server, systemData } from './builders.js';
+
+function run(data: unknown): { solution: AllocationSolution; system: System } {
+  const parsed = parseWith(SystemDataSchema, data);
+  const system = System.fromSpec(parsed.system);
+  const { solution } = optimize(system, parsed.system.optimizerData.optimizer);
+  return { solution, system };
+}
+
+function candidatesOf(data: unknown, name: string) {
+  const parsed = parseWith(SystemDataSchema, data);
+  return computeCandidates(System.fromSpec(parsed.system)).find((s) => s.server === name)!;
+}
+
+/** A deterministic shuffle (and key-order reversal) of every array and object in `value`. */
+function scramble(value: unknown, seed = { state: 7 }): unknown {
+  const next = () => (seed.state = (seed.state * 1103515245 + 12345) % 2147483648) / 2147483648;
+  if (Array.isArray(value)) {
+    const copy = value.map((item) => scramble(item, seed));
+    for (let i = copy.length - 1; i > 0; i--) {
+      const j = Math.floor(next() * (i + 1));
+      [copy[i], copy[j]] = [copy[j], copy[i]];
+    }
+    return copy;
+  }
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).reverse().map(([key, item]) => [key, scramble(item, seed)]));
+  }
+  return value;
+}
+
+describe('determinism', () => {
+  it.each(['small', 'large'] as const)('the %s sample gives byte-identical output whatever the input order', (size) => {
+    const expected = JSON.stringify(run(SAMPLES[size]).solution);
+    for (const seed of [1, 2, 3]) {
+      expect(JSON.stringify(run(scramble(SAMPLES[size], { state: seed })).solution)).toBe(expected);
+    }
+  });
+
+  it.each(['None', 'PriorityExhaustive', 'PriorityRoundRobin', 'RoundRobin'])(
+    'a capacity-short system under %s gives the same answer whatever the order',
+    (saturationPolicy) => {
+      const data = parseWith(SystemDataSchema, SAMPLES.large);
+      const tight = {
+        system: {
+          ...data.system,
+          optimizerData: { optimizer: { saturationPolicy } },
+          capacityData: { count: data.system.capacityData.count.map((c) => ({ ...c, count: Math.floor(c.count / 8) })) },
+        },
+      };
+      const expected = JSON.stringify(run(tight).solution);
+      expect(JSON.stringify(run(scramble(tight, { state: 11 })).solution)).toBe(expected);
+    },
+  );
+});
+
+describe('candidates', () => {
+  it('scales the batch size by atTokens / avgOutTokens unless the server sets one', () => {
+    const scaled = candidatesOf(systemData({ servers: [server({ name: 's', avgOutTokens: 256 })] }), 's');
+    expect(scaled.candidates.find((c) => c.accelerator === 'G2')?.batchSize).toBe(Math.floor((38 * 512) / 256));
+    const fixed = candidatesOf(systemData({ servers: [server({ name: 's', maxBatchSize: 5 })] }), 's');
+    expect(fixed.candidates.every((c) => c.batchSize === 5)).toBe(true);
+  });
+
+  it('never goes below minNumReplicas', () => {
+    const { solution } = run(systemData({ servers: [server({ name: 's', arrivalRate: 1, minNumReplicas: 3 })] }));
+    expect(solution.allocations.s.numReplicas).toBe(3);
+  });
+
+  it('sizes a TPS target from the target, not the arrival rate', () => {
+    const a = run(systemData({ servers: [server({ name: 's', class: 'Batch', arrivalRate: 1 })] }));
+    const b = run(systemData({ servers: [server({ name: 's', class: 'Batch', arrivalRate: 500 })] }));
+    expect(a.solution.allocations.s.numReplicas).toBe(b.solution.allocations.s.numReplicas);
+  });
+
+  it('keepAccelerator limits the candidates to the current accelerator', () => {
+    const data = systemData({
+      servers: [server({ name: 's', keepAccelerator: true, currentAlloc: { accelerator: 'A100', numReplicas: 1, cost: 40 } })],
+    });
+    expect(candidatesOf(data, 's').candidates.map((c) => c.accelerator)).toEqual(['A100']);
+    expect(run(data).solution.allocations.s.accelerator).toBe('A100');
+    const gone = systemData({ servers: [server({ name: 's', keepAccelerator: true, currentAlloc: { accelerator: 'H100' } })] });
+    expect(candidatesOf(gone, 's').reason).toBe('keepAccelerator: current accelerator H100 not found');
+  });
+
+  it('a move costs more than staying: the value is the transition penalty', () => {
+    const data = systemData({ servers: [server({ name: 's', currentAlloc: { accelerator: 'A100', numReplicas: 2, cost: 80 } })] });
+    const byAccelerator = Object.fromEntries(candidatesOf(data, 's').candidates.map((c) => [c.accelerator, c]));
+    const a100 = byAccelerator.A100;
+    expect(a100.value).toBe(a100.numReplicas === 2 ? 0 : Math.fround(a100.cost - 80));
+    const g2 = byAccelerator.G2;
+    expect(g2.value).toBeCloseTo(0.1 * (80 + g2.cost) + (g2.cost - 80), 4);
+  });
+
+  it('says why a server has no candidates', () => {
+    const data = systemData({
+      servers: [
+        server({ name: 'no-class', class: 'Gold' }),
+        server({ name: 'no-target', model: 'llama' }),
+        server({ name: 'default-class', class: '' }),
+      ],
+    });
+    expect(candidatesOf(data, 'no-class').reason).toBe('service class Gold not found');
+    expect(candidatesOf(data, 'no-target').reason).toBe('service class Premium has no SLO target for model llama');
+    expect(candidatesOf(data, 'default-class').reason).toBe('service class Free not found');
+    expect(Object.keys(run(data).solution.allocations)).toEqual([]);
+  });
+});
+
+describe('inputs the reference cannot handle', () => {
+  it('a request with no work (no input tokens, one output token) is infeasible, not a hang', () => {
+    const result = candidatesOf(systemData({ servers: [server({ name: 's', avgInTokens: 0, avgOutTokens: 1 })] }), 's');
+    expect(result.candidates).toEqual([]);
+    expect(result.rejected.map((r) => r.reason)).toEqual(Array(3).fill(expect.stringMatching(/takes no time/)));
+  });
+
+  it('all-zero perf parameters are infeasible, not a hang', () => {
+    const perf = [{ name: 'granite_13b', acc: 'G2', maxBatchSize: 8, atTokens: 512 }];
+    const result = candidatesOf(systemData({ perf, servers: [server({ name: 's' })] }), 's');
+    expect(result.candidates).toEqual([]);
+    expect(result.rejected.find((r) => r.accelerator === 'G2')?.reason).toMatch(/takes no time/);
+  });
+
+  it('beta = delta = 0 gives finite numbers (the reference prints NaN)', () => {
+    const perf = [{ name: 'granite_13b', acc: 'G2', maxBatchSize: 38, atTokens: 512, decodeParms: { alpha: 17 }, prefillParms: { gamma: 170 } }];
+    const { solution } = run(systemData({ perf, servers: [server({ name: 's' })] }));
+    const alloc = solution.allocations.s;
+    expect(alloc.itlAverage).toBe(17);
+    expect(Number.isFinite(alloc.ttftAverage)).toBe(true);
+    expect(alloc.ttftAverage).toBeGreaterThanOrEqual(170);
+  });
+
+  it('a huge arrival rate needs too many replicas: infeasible with the reason', () => {
+    const result = candidatesOf(systemData({ servers: [server({ name: 's', arrivalRate: 3e38 })] }), 's');
+    expect(result.candidates).toEqual([]);
+    expect(result.rejected[0].reason).toMatch(/^needs more than 1000000000 replicas/);
+  });
+
+  it('tiny avgOutTokens (batch sizes in the tens of thousands) is solved with bounded work', () => {
+    const counter = { evaluations: 0 };
+    const parsed = parseWith(SystemDataSchema, systemData({ servers: [server({ name: 's', avgOutTokens: 1, arrivalRate: 6000 })] }));
+    const result = computeCandidates(System.fromSpec(parsed.system), { counter });
+    const candidates = result[0].candidates;
+    expect(Math.max(...candidates.map((c) => c.batchSize))).toBe(76 * 512);
+    expect(candidates.length).toBe(3);
+    expect(counter.evaluations).toBeLessThanOrEqual(3 * 40);
+  });
+
+  it('a batch size beyond the bound is rejected, naming the bound', () => {
+    const result = candidatesOf(systemData({ servers: [server({ name: 's', maxBatchSize: MAX_BATCH_SIZE + 1 })] }), 's');
+    expect(result.rejected[0].reason).toBe(`batch size ${MAX_BATCH_SIZE + 1} exceeds the limit of ${MAX_BATCH_SIZE}`);
+  });
+
+  it('milpSolver is refused until the MILP solver lands', () => {
+    const parsed = parseWith(SystemDataSchema, systemData({ servers: [server({ name: 's' })] }));
+    expect(() => optimize(System.fromSpec(parsed.system), { ...parsed.system.optimizerData.optimizer, milpSolver: true })).toThrow(OptimizationError);
+  });
+});
+
+describe('zero load', () => {
+  it('without minNumReplicas: no allocation from the greedy, an empty one when unlimited', () => {
+    const servers = [server({ name: 's', arrivalRate: 0 })];
+    expect(run(systemData({ servers })).solution.allocations).toEqual({});
+    const unlimited = run(systemData({ servers, optimizer: { unlimited: true } })).solution.allocations.s;
+    expect(unlimited).toMatchObject({ accelerator: '', numReplicas: 0, cost: 0 });
+  });
+
+  it('with minNumReplicas: that many replicas of the cheapest accelerator', () => {
+    const { solution } = run(systemData({ servers: [server({ name: 's', arrivalRate: 0, minNumReplicas: 2 })] }));
+    expect(solution.allocations.s).toMatchObject({ accelerator: 'G2', numReplicas: 2, cost: 46, maxBatch: 38 });
+    expect(solution.allocations.s.itlAverage).toBeCloseTo(17.49, 4);
+  });
+});
+
+describe('greedy under limited capacity', () => {
+  // one card per replica on every accelerator, so that replica counts are easy to reason about
+  const accelerators = ACCELERATORS.filter((acc) => acc.multiplicity === 1);
+  const servers = [
+    server({ name: 'p1', class: 'Premium', arrivalRate: 240 }),
+    server({ name: 'p2', class: 'Premium', arrivalRate: 120 }),
+    server({ name: 'b1', class: 'Bronze', arrivalRate: 600 }),
+    server({ name: 'b2', class: 'Bronze', arrivalRate: 300 }),
+  ];
+
+  function unitsUsed(solution: AllocationSolution, system: System): Map<string, number> {
+    const used = new Map<string, number>();
+    for (const alloc of Object.values(solution.allocations)) {
+      const acc = system.getAccelerator(alloc.accelerator);
+      if (!acc) continue;
+      const perf = system.getModelAcceleratorPerf('granite_13b', acc.name)!;
+      used.set(acc.type, (used.get(acc.type) ?? 0) + alloc.numReplicas * Math.max(perf.accCount, 1) * acc.multiplicity);
+    }
+    return used;
+  }
+
+  it.each(['None', 'PriorityExhaustive', 'PriorityRoundRobin', 'RoundRobin'])('never exceeds capacity under %s', (saturationPolicy) => {
+    for (const delayedBestEffort of [false, true]) {
+      const capacity = { A100: 3, G2: 7 };
+      const { solution, system } = run(systemData({ accelerators, servers, capacity, optimizer: { saturationPolicy, delayedBestEffort } }));
+      for (const [type, used] of unitsUsed(solution, system)) expect(used).toBeLessThanOrEqual(capacity[type as 'A100' | 'G2']);
+    }
+  });
+
+  it('serves the higher priority first', () => {
+    const onlyG2 = accelerators.filter((acc) => acc.name === 'G2');
+    const unlimited = run(systemData({ accelerators: onlyG2, servers, optimizer: { unlimited: true } })).solution.allocations;
+    const capacity = { G2: unlimited.p1.numReplicas + unlimited.p2.numReplicas };
+    const { solution } = run(systemData({ accelerators: onlyG2, servers, capacity }));
+    expect(Object.keys(solution.allocations).sort()).toEqual(['p1', 'p2']);
+  });
+
+  it('best effort: exhaustive fills one server, round robin spreads replicas', () => {
+    const short = { A100: 0, G2: 5 };
+    const bronzeOnly = servers.filter((s) => String(s.name).startsWith('b'));
+    const exhaustive = run(systemData({ accelerators, servers: bronzeOnly, capacity: short, optimizer: { saturationPolicy: 'PriorityExhaustive' } }));
+    const roundRobin = run(systemData({ accelerators, servers: bronzeOnly, capacity: short, optimizer: { saturationPolicy: 'RoundRobin' } }));
+    const none = run(systemData({ accelerators, servers: bronzeOnly, capacity: short, optimizer: { saturationPolicy: 'None' } }));
+    expect(none.solution.allocations).toEqual({});
+    const counts = (s: AllocationSolution) => Object.values(s.allocations).map((a) => a.numReplicas).sort();
+    expect(counts(exhaustive.solution)).toEqual([5]);
+    expect(counts(roundRobin.solution)).toEqual([2, 3]);
+    for (const alloc of Object.values(roundRobin.solution.allocations)) expect(alloc.cost).toBe(23 * alloc.numReplicas);
+  });
+
+  it('records the desired allocation of every server, and applies it', () => {
+    const { solution, system } = run(systemData({ accelerators, servers, capacity: { A100: 0, G2: 4 } }));
+    for (const spec of system.listServers()) {
+      const expected = solution.allocations[spec.name];
+      if (expected) expect(spec.desiredAlloc).toEqual(expected);
+      else expect(spec.desiredAlloc).toMatchObject({ accelerator: '', numReplicas: 0, load: spec.currentAlloc.load });
+    }
+    system.applyDesiredAllocations();
+    for (const spec of system.listServers()) expect(spec.currentAlloc).toEqual(spec.desiredAlloc);
+  });
+});
