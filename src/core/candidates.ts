@@ -33,8 +33,12 @@ export interface Candidate {
   rho: number;
   /** requests per second one replica can take within the SLOs */
   maxRatePerReplica: number;
+  /** requests per second the server must take (from its arrival rate, or its TPS target) */
+  totalRate: number;
   /** accelerator units (of its type) one replica takes: accCount × multiplicity */
   unitsPerReplica: number;
+  /** the replica's queueing model; absent for zero-load candidates */
+  analyzer?: QueueAnalyzer;
 }
 
 export interface RejectedAccelerator {
@@ -45,6 +49,8 @@ export interface RejectedAccelerator {
 export interface ServerCandidates {
   server: string;
   priority: number;
+  /** the accelerator of the current allocation ('' if none) */
+  currentAccelerator: string;
   /** sorted by value, then accelerator name */
   candidates: Candidate[];
   rejected: RejectedAccelerator[];
@@ -100,6 +106,7 @@ function serverCandidates(
   const result: ServerCandidates = {
     server: server.name,
     priority: svc?.priority ?? LOWEST_PRIORITY,
+    currentAccelerator: server.currentAlloc.accelerator,
     candidates: [],
     rejected: [],
   };
@@ -136,7 +143,8 @@ function serverCandidates(
         // Every accelerator gives the same empty allocation: keep one.
         if (result.candidates.length === 0) {
           const empty = { accelerator: '', acceleratorType: '', unitsPerReplica: 0, numReplicas: 0, batchSize: 0, cost: 0 };
-          result.candidates.push({ ...empty, value: transitionPenalty(current, empty), itl: 0, ttft: 0, rho: 0, maxRatePerReplica: 0 });
+          const value = transitionPenalty(current, empty);
+          result.candidates.push({ ...empty, value, itl: 0, ttft: 0, rho: 0, maxRatePerReplica: 0, totalRate: 0 });
         }
         continue;
       }
@@ -160,6 +168,7 @@ function serverCandidates(
         ttft: gamma + delta,
         rho: 0,
         maxRatePerReplica: (1000 * batchSize) / (gamma + delta + alpha + beta * batchSize) || 0,
+        totalRate: 0,
       });
       continue;
     }
@@ -205,6 +214,8 @@ function serverCandidates(
       ttft: metrics.ttft,
       rho: metrics.rho,
       maxRatePerReplica,
+      totalRate,
+      analyzer,
     });
   }
   result.candidates.sort(compareCandidates);

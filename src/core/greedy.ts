@@ -13,9 +13,25 @@ import { byName } from './system.js';
 /** The reference's "no next candidate" gap: the largest float32. */
 const NO_NEXT_CANDIDATE = 3.4028234663852886e38;
 
+/** Replicas of a heterogeneous allocation on one accelerator. */
+export interface ReplicaPlacement {
+  accelerator: string;
+  numReplicas: number;
+  batchSize: number;
+  /** cents per hour */
+  cost: number;
+  /** ms, at this placement's share of the load */
+  itl: number;
+  ttft: number;
+  /** requests per second sent to this placement */
+  share: number;
+}
+
 /** A chosen allocation; best-effort ones have fewer replicas than their SLOs need. */
 export interface Allocation extends Candidate {
   bestEffort: boolean;
+  /** set when the replicas are split across accelerators */
+  placements?: ReplicaPlacement[];
 }
 
 interface Entry {
@@ -56,10 +72,7 @@ export function solveGreedy(
   options: GreedyOptions,
 ): Map<string, Allocation> {
   const allocations = new Map<string, Allocation>();
-  const entries: Entry[] = servers
-    .filter((s) => s.candidates.length > 0)
-    .map((s) => ({ server: s.server, priority: s.priority, candidates: s.candidates, index: 0, delta: gapAt(s.candidates, 0) }))
-    .sort(compareEntries);
+  const entries = entriesOf(servers);
 
   const context = { capacity, allocations, policy: options.saturationPolicy };
   if (options.delayedBestEffort) {
@@ -68,6 +81,26 @@ export function solveGreedy(
     for (const group of priorityGroups(entries)) bestEffort(allocateWithinSLOs(group, context), context);
   }
   return allocations;
+}
+
+function entriesOf(servers: readonly ServerCandidates[]): Entry[] {
+  return servers
+    .filter((s) => s.candidates.length > 0)
+    .map((s) => ({ server: s.server, priority: s.priority, candidates: s.candidates, index: 0, delta: gapAt(s.candidates, 0) }))
+    .sort(compareEntries);
+}
+
+/**
+ * Best-effort allocations for servers left without one, taken in the greedy's order, from
+ * `capacity` (consumed); adds them to `allocations`.
+ */
+export function allocateBestEffort(
+  servers: readonly ServerCandidates[],
+  capacity: Map<string, number>,
+  policy: SaturationPolicy,
+  allocations: Map<string, Allocation>,
+): void {
+  bestEffort(entriesOf(servers), { capacity, allocations, policy });
 }
 
 interface Context {

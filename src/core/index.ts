@@ -6,3 +6,5 @@ export * from './candidates.js';
 export * from './greedy.js';
 export * from './optimize.js';
 export * from './float32.js';
+export * from './mip-solver.js';
+export * from './milp.js';

@@ -5,8 +5,16 @@
 import { computeCandidates, type ServerCandidates } from './candidates.js';
 import { shortestFloat32 } from './float32.js';
 import { solveGreedy, type Allocation } from './greedy.js';
+import { solveMilp } from './milp.js';
+import type { MipSolver } from './mip-solver.js';
 import type { EvaluationCounter } from './queue-model.js';
-import type { AllocationData, AllocationSolution, OptimizerSpec } from './schemas.js';
+import {
+  DEFAULT_MILP_TIME_LIMIT,
+  type AllocationData,
+  type AllocationSolution,
+  type OptimizerSpec,
+  type SolvedAllocation,
+} from './schemas.js';
 import type { System } from './system.js';
 
 /** The optimization cannot be done as asked (not a problem with the input's form). */
@@ -26,27 +34,49 @@ export interface OptimizeResult {
 
 export interface OptimizeOptions {
   counter?: EvaluationCounter;
+  /** needed when the spec asks for milpSolver; each runtime loads HiGHS its own way */
+  mipSolver?: MipSolver;
+  /** milliseconds; the MILP's time budget and summary use it */
+  now?: () => number;
 }
 
 export function optimize(system: System, spec: OptimizerSpec, options: OptimizeOptions = {}): OptimizeResult {
-  if (spec.milpSolver && !spec.unlimited) {
-    throw new OptimizationError('milpSolver: the MILP solver is not available yet; use the greedy solver (milpSolver false)');
+  if (spec.milpSolver && !options.mipSolver) {
+    throw new OptimizationError('milpSolver: no MILP solver is loaded in this runtime');
   }
   const candidates = computeCandidates(system, { counter: options.counter });
-  const allocations = spec.unlimited
-    ? solveUnlimited(candidates)
-    : solveGreedy(candidates, new Map(system.capacity), {
-        delayedBestEffort: spec.delayedBestEffort,
-        saturationPolicy: spec.saturationPolicy,
-      });
   const solution: AllocationSolution = { allocations: {} };
+  let allocations: Map<string, Allocation>;
+  if (spec.milpSolver && options.mipSolver) {
+    const milp = solveMilp(candidates, options.mipSolver, {
+      heterogeneous: spec.heterogeneous,
+      capacity: spec.unlimited ? null : new Map(system.capacity),
+      delayedBestEffort: spec.delayedBestEffort,
+      saturationPolicy: spec.saturationPolicy,
+      timeLimitSeconds: spec.milpTimeLimit > 0 ? spec.milpTimeLimit : DEFAULT_MILP_TIME_LIMIT,
+      now: options.now ?? Date.now,
+    });
+    allocations = milp.allocations;
+    solution.summary = spec.useCplex
+      ? { ...milp.summary, note: 'useCplex: CPLEX is not available; HiGHS was used' }
+      : milp.summary;
+  } else if (spec.unlimited) {
+    allocations = solveUnlimited(candidates);
+  } else {
+    allocations = solveGreedy(candidates, new Map(system.capacity), {
+      delayedBestEffort: spec.delayedBestEffort,
+      saturationPolicy: spec.saturationPolicy,
+    });
+  }
   for (const { server } of candidates) {
     const allocation = allocations.get(server);
     const spec = system.servers.get(server);
-    if (allocation && spec) solution.allocations[server] = allocationData(allocation, spec.currentAlloc.load);
+    if (allocation && spec) solution.allocations[server] = solvedAllocation(allocation, spec.currentAlloc.load);
   }
   system.setDesiredAllocations(solution.allocations);
-  return { solution, candidates, allocations };
+  const ordered: AllocationSolution = { allocations: solution.allocations };
+  if (solution.summary) ordered.summary = solution.summary;
+  return { solution: ordered, candidates, allocations };
 }
 
 /** Capacity is no object: every server takes its least-value candidate. */
@@ -58,8 +88,8 @@ function solveUnlimited(servers: readonly ServerCandidates[]): Map<string, Alloc
   return allocations;
 }
 
-function allocationData(allocation: Allocation, load: AllocationData['load']): AllocationData {
-  return {
+function solvedAllocation(allocation: Allocation, load: AllocationData['load']): SolvedAllocation {
+  const data: SolvedAllocation = {
     accelerator: allocation.accelerator,
     numReplicas: allocation.numReplicas,
     maxBatch: allocation.batchSize,
@@ -68,4 +98,14 @@ function allocationData(allocation: Allocation, load: AllocationData['load']): A
     ttftAverage: shortestFloat32(allocation.ttft),
     load: { ...load },
   };
+  if (allocation.placements) {
+    data.placements = allocation.placements.map((p) => ({
+      accelerator: p.accelerator,
+      numReplicas: p.numReplicas,
+      cost: shortestFloat32(p.cost),
+      itlAverage: shortestFloat32(p.itl),
+      ttftAverage: shortestFloat32(p.ttft),
+    }));
+  }
+  return data;
 }

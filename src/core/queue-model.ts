@@ -6,9 +6,9 @@
  * With n in service a request takes T(n) = A + B·n ms, so the replica completes requests at
  * mu(n) = n / T(n) per ms; beyond N the rate stays mu(N). Arrivals come at lambda per ms.
  *
- * The stationary weights are w(0) = 1, w(n) = w(n-1)·lambda/mu(n). Beyond N they are geometric
- * with ratio r = lambda/mu(N), so the tail is summed in closed form: O(N) work per solution,
- * no arrays, and rescaling keeps every product finite whatever N or lambda.
+ * The stationary weights are w(n) = w(n-1)·lambda/mu(n). Beyond N they are geometric with
+ * ratio r = lambda/mu(N), so the tail is summed in closed form; below N only the states that
+ * carry weight are visited. No arrays, and nothing overflows whatever N or lambda.
  */
 
 /** Queue capacity as a multiple of the batch size, as in the reference. */
@@ -34,18 +34,22 @@ export interface ServiceTime {
   perRequest: number;
 }
 
-/** Weights above this are scaled down; the scale cancels when normalizing. */
-const RESCALE_ABOVE = 1e250;
-const RESCALE_BY = 1e-250;
-
 /** Counts state sweeps, so tests can bound the work per candidate without timing it. */
 export interface EvaluationCounter {
   evaluations: number;
 }
 
+/** States are summed until what is left is below this share of the total. */
+const NEGLIGIBLE = 1e-17;
+
 /**
  * Solves the queue for arrival rate `lambda` (requests per ms) and batch size `batchSize`.
  * Requires lambda > 0, T(n) > 0 for n >= 1 and lambda < mu(N) (the analyzer's rate range).
+ *
+ * The ratio w(n)/w(n-1) = lambda·(A/n + B) falls with n, so the weights rise to a mode and
+ * fall on both sides of it, faster than geometrically. Summing outwards from the mode (weight
+ * 1 there, so nothing overflows) stops as soon as the rest is provably negligible: the work is
+ * the width of the distribution, not N.
  */
 export function solveQueue(
   service: ServiceTime,
@@ -56,29 +60,46 @@ export function solveQueue(
   if (counter) counter.evaluations++;
   const { base, perRequest } = service;
   const queueStates = QUEUE_TO_BATCH_RATIO * batchSize;
+  const ratioAt = (n: number) => lambda * (base / n + perRequest);
 
-  // States 0..N: sum of weights, sum of n·weight (in system and in service coincide here).
-  let weight = 1;
+  // The tail beyond N is geometric with ratio r; bound its weight so the cut-offs account for it.
+  const tailRatio = ratioAt(batchSize);
+  const tailFactor = 1 + 1 / Math.max(1 - tailRatio, 1e-12);
+  const cutoff = NEGLIGIBLE / ((1 + batchSize + queueStates) * tailFactor * tailFactor);
+
+  // mode: the last n whose ratio is still >= 1
+  const denominator = 1 - lambda * perRequest;
+  const mode = denominator <= 0 ? batchSize : Math.min(batchSize, Math.max(0, Math.floor((lambda * base) / denominator)));
+
   let sumWeights = 1;
-  let sumNWeights = 0;
-  for (let n = 1; n <= batchSize; n++) {
-    weight *= lambda * (base / n + perRequest);
+  let sumNWeights = mode;
+  // upwards from the mode to N
+  let weight = 1;
+  let weightAtN = mode === batchSize ? 1 : 0;
+  for (let n = mode + 1; n <= batchSize; n++) {
+    const ratio = ratioAt(n);
+    weight *= ratio;
     sumWeights += weight;
     sumNWeights += n * weight;
-    if (weight > RESCALE_ABOVE) {
-      weight *= RESCALE_BY;
-      sumWeights *= RESCALE_BY;
-      sumNWeights *= RESCALE_BY;
-    }
+    if (n === batchSize) weightAtN = weight;
+    else if (ratio < 1 && (weight * ratio) / (1 - ratio) < cutoff * sumWeights) break;
+  }
+  // downwards from the mode to 0
+  weight = 1;
+  for (let n = mode; n >= 1; n--) {
+    const ratio = 1 / ratioAt(n);
+    weight *= ratio;
+    sumWeights += weight;
+    sumNWeights += (n - 1) * weight;
+    if (ratio < 1 && (weight * ratio) / (1 - ratio) < cutoff * sumWeights) break;
   }
 
   // States N+1..N+Q: w(N)·r^j for j = 1..Q.
-  const ratio = lambda * (base / batchSize + perRequest);
-  const { sum, sumJ, last } = geometricTail(ratio, queueStates);
-  const total = sumWeights + weight * sum;
-  const inService = sumNWeights + batchSize * weight * sum;
-  const inSystem = inService + weight * sumJ;
-  const blockingProbability = (weight * last) / total;
+  const { sum, sumJ, last } = geometricTail(tailRatio, queueStates);
+  const total = sumWeights + weightAtN * sum;
+  const inService = sumNWeights + batchSize * weightAtN * sum;
+  const inSystem = inService + weightAtN * sumJ;
+  const blockingProbability = (weightAtN * last) / total;
   return {
     throughput: lambda * (1 - blockingProbability),
     avgNumInSystem: inSystem / total,

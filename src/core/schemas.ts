@@ -150,13 +150,23 @@ const saturationPolicy = z
     return z.NEVER;
   });
 
+/** Seconds the MILP solver may take in all when the spec gives no limit. */
+export const DEFAULT_MILP_TIME_LIMIT = 5;
+
 export const OptimizerSpecSchema = goObject({
   unlimited: flag(),
   heterogeneous: flag(),
   milpSolver: flag(),
+  /** accepted for the reference's clients; HiGHS is used either way */
   useCplex: flag(),
   delayedBestEffort: flag(),
   saturationPolicy,
+  /** seconds the MILP solver may take in all (an extension; 0 means the default) */
+  milpTimeLimit: z
+    .number()
+    .min(0, { message: 'must not be negative' })
+    .max(3600, { message: 'must be at most 3600 seconds' })
+    .default(0),
 });
 export const DEFAULT_OPTIMIZER_SPEC: Readonly<z.output<typeof OptimizerSpecSchema>> = Object.freeze({
   unlimited: false,
@@ -165,6 +175,7 @@ export const DEFAULT_OPTIMIZER_SPEC: Readonly<z.output<typeof OptimizerSpecSchem
   useCplex: false,
   delayedBestEffort: false,
   saturationPolicy: 'None',
+  milpTimeLimit: 0,
 });
 export const OptimizerDataSchema = goObject({ optimizer: OptimizerSpecSchema.prefault({}) });
 
@@ -178,8 +189,43 @@ export const SystemSpecSchema = goObject({
 });
 export const SystemDataSchema = goObject({ system: SystemSpecSchema.prefault({}) });
 
+/** Where a heterogeneous allocation puts its replicas (an extension of the seed's format). */
+export const PlacementSchema = z.object({
+  accelerator: z.string(),
+  numReplicas: z.number(),
+  cost: z.number(),
+  itlAverage: z.number(),
+  ttftAverage: z.number(),
+});
+
+/** How the MILP solver did (an extension; clients that read only `allocations` ignore it). */
+export const SolverSummarySchema = z.object({
+  solver: z.string(),
+  formulation: z.enum(['single', 'heterogeneous']),
+  status: z.enum(['optimal', 'time-limit', 'infeasible', 'failed']),
+  objective: z.number(),
+  bound: z.number(),
+  gap: z.number(),
+  ms: z.number(),
+  servedWithinSLO: z.record(z.string(), z.number()),
+  stages: z.array(z.object({ stage: z.string(), status: z.string(), objective: z.number().optional() })),
+  note: z.string().optional(),
+});
+
+export const SolvedAllocationSchema = z.object({
+  accelerator: z.string(),
+  numReplicas: z.number(),
+  maxBatch: z.number(),
+  cost: z.number(),
+  itlAverage: z.number(),
+  ttftAverage: z.number(),
+  load: z.object({ arrivalRate: z.number(), avgInTokens: z.number(), avgOutTokens: z.number() }),
+  placements: z.array(PlacementSchema).optional(),
+});
+
 export const AllocationSolutionSchema = z.object({
-  allocations: z.record(z.string(), AllocationDataSchema),
+  allocations: z.record(z.string(), SolvedAllocationSchema),
+  summary: SolverSummarySchema.optional(),
 });
 
 export type PowerSpec = z.output<typeof PowerSpecSchema>;
@@ -200,6 +246,9 @@ export type OptimizerSpec = z.output<typeof OptimizerSpecSchema>;
 export type OptimizerData = z.output<typeof OptimizerDataSchema>;
 export type SystemSpec = z.output<typeof SystemSpecSchema>;
 export type SystemData = z.output<typeof SystemDataSchema>;
+export type Placement = z.output<typeof PlacementSchema>;
+export type SolverSummary = z.output<typeof SolverSummarySchema>;
+export type SolvedAllocation = z.output<typeof SolvedAllocationSchema>;
 export type AllocationSolution = z.output<typeof AllocationSolutionSchema>;
 
 /** Input that failed validation; `issues` name each field by its path. */

@@ -45,8 +45,10 @@ function clonePerf(perf: ModelAcceleratorPerfData): ModelAcceleratorPerfData {
   return { ...perf, decodeParms: { ...perf.decodeParms }, prefillParms: { ...perf.prefillParms } };
 }
 
+/** A copy with exactly the seed's fields (solutions may carry extensions such as placements). */
 function cloneAllocation(alloc: AllocationData): AllocationData {
-  return { ...alloc, load: { ...alloc.load } };
+  const { accelerator, numReplicas, maxBatch, cost, itlAverage, ttftAverage, load } = alloc;
+  return { accelerator, numReplicas, maxBatch, cost, itlAverage, ttftAverage, load: { ...load } };
 }
 
 function cloneServer(server: ServerSpec): ServerSpec {

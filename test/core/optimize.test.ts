@@ -163,7 +163,7 @@ describe('inputs the reference cannot handle', () => {
     expect(result.rejected[0].reason).toBe(`batch size ${MAX_BATCH_SIZE + 1} exceeds the limit of ${MAX_BATCH_SIZE}`);
   });
 
-  it('milpSolver is refused until the MILP solver lands', () => {
+  it('milpSolver is refused where no MILP solver is loaded', () => {
     const parsed = parseWith(SystemDataSchema, systemData({ servers: [server({ name: 's' })] }));
     expect(() => optimize(System.fromSpec(parsed.system), { ...parsed.system.optimizerData.optimizer, milpSolver: true })).toThrow(OptimizationError);
   });

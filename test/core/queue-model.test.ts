@@ -49,6 +49,11 @@ describe('solveQueue', () => {
       [{ base: 1646, perRequest: 4200 }, 51, 1],
       [{ base: 300, perRequest: 2 }, 256, 0.9],
       [{ base: 100, perRequest: 0 }, 8, 0.5],
+      // large batches, where only the states around the mode carry weight
+      [{ base: 200, perRequest: 2.5 }, 3000, 0.3],
+      [{ base: 200, perRequest: 2.5 }, 3000, 0.999],
+      [{ base: 20000, perRequest: 1 }, 5000, 0.01],
+      [{ base: 5, perRequest: 40 }, 2000, 0.7],
     ];
     for (const [service, batchSize, load] of cases) {
       // load as a fraction of the saturation rate mu(N)

@@ -50,6 +50,7 @@ describe('reading JSON the way the reference does', () => {
       useCplex: false,
       delayedBestEffort: false,
       saturationPolicy: 'None',
+      milpTimeLimit: 0,
     });
     const server = parseWith(ServerSpecSchema, { name: 's' });
     expect(server.desiredAlloc).toEqual({
