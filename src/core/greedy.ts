@@ -46,6 +46,16 @@ interface Entry {
 export interface GreedyOptions {
   delayedBestEffort: boolean;
   saturationPolicy: SaturationPolicy;
+  /** when given, records every candidate refused for lack of capacity, by server */
+  refusals?: Map<string, CapacityRefusal[]>;
+}
+
+/** A candidate that did not fit: its type had fewer units left than it needed. */
+export interface CapacityRefusal {
+  accelerator: string;
+  acceleratorType: string;
+  unitsNeeded: number;
+  unitsLeft: number;
 }
 
 /** Priority first, then the larger gap, then the larger current value; ties by server name. */
@@ -74,7 +84,7 @@ export function solveGreedy(
   const allocations = new Map<string, Allocation>();
   const entries = entriesOf(servers);
 
-  const context = { capacity, allocations, policy: options.saturationPolicy };
+  const context: Context = { capacity, allocations, policy: options.saturationPolicy, refusals: options.refusals };
   if (options.delayedBestEffort) {
     bestEffort(allocateWithinSLOs(entries, context), context);
   } else {
@@ -107,6 +117,7 @@ interface Context {
   capacity: Map<string, number>;
   allocations: Map<string, Allocation>;
   policy: SaturationPolicy;
+  refusals?: Map<string, CapacityRefusal[]>;
 }
 
 function available(context: Context, type: string): number {
@@ -131,6 +142,15 @@ function allocateWithinSLOs(sorted: readonly Entry[], context: Context): Entry[]
       take(context, candidate.acceleratorType, units);
       context.allocations.set(entry.server, { ...candidate, bestEffort: false });
       continue;
+    }
+    if (context.refusals) {
+      const refusal: CapacityRefusal = {
+        accelerator: candidate.accelerator,
+        acceleratorType: candidate.acceleratorType,
+        unitsNeeded: units,
+        unitsLeft: available(context, candidate.acceleratorType),
+      };
+      context.refusals.set(entry.server, [...(context.refusals.get(entry.server) ?? []), refusal]);
     }
     entry.index++;
     if (entry.index === entry.candidates.length) {

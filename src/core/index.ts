@@ -8,3 +8,4 @@ export * from './optimize.js';
 export * from './float32.js';
 export * from './mip-solver.js';
 export * from './milp.js';
+export * from './explain.js';

@@ -4,7 +4,7 @@
  */
 import { computeCandidates, type ServerCandidates } from './candidates.js';
 import { shortestFloat32 } from './float32.js';
-import { solveGreedy, type Allocation } from './greedy.js';
+import { solveGreedy, type Allocation, type CapacityRefusal } from './greedy.js';
 import { solveMilp } from './milp.js';
 import type { MipSolver } from './mip-solver.js';
 import type { EvaluationCounter } from './queue-model.js';
@@ -25,11 +25,16 @@ export class OptimizationError extends Error {
   }
 }
 
+export type SolverKind = 'greedy' | 'unlimited' | 'milp';
+
 export interface OptimizeResult {
   solution: AllocationSolution;
   /** every server's candidates, sorted by server name */
   candidates: ServerCandidates[];
   allocations: Map<string, Allocation>;
+  solver: SolverKind;
+  /** greedy only: candidates refused for lack of capacity, by server */
+  refusals: Map<string, CapacityRefusal[]>;
 }
 
 export interface OptimizeOptions {
@@ -47,7 +52,10 @@ export function optimize(system: System, spec: OptimizerSpec, options: OptimizeO
   const candidates = computeCandidates(system, { counter: options.counter });
   const solution: AllocationSolution = { allocations: {} };
   let allocations: Map<string, Allocation>;
+  const refusals = new Map<string, CapacityRefusal[]>();
+  let solver: SolverKind = 'greedy';
   if (spec.milpSolver && options.mipSolver) {
+    solver = 'milp';
     const milp = solveMilp(candidates, options.mipSolver, {
       heterogeneous: spec.heterogeneous,
       capacity: spec.unlimited ? null : new Map(system.capacity),
@@ -61,11 +69,13 @@ export function optimize(system: System, spec: OptimizerSpec, options: OptimizeO
       ? { ...milp.summary, note: 'useCplex: CPLEX is not available; HiGHS was used' }
       : milp.summary;
   } else if (spec.unlimited) {
+    solver = 'unlimited';
     allocations = solveUnlimited(candidates);
   } else {
     allocations = solveGreedy(candidates, new Map(system.capacity), {
       delayedBestEffort: spec.delayedBestEffort,
       saturationPolicy: spec.saturationPolicy,
+      refusals,
     });
   }
   for (const { server } of candidates) {
@@ -76,7 +86,7 @@ export function optimize(system: System, spec: OptimizerSpec, options: OptimizeO
   system.setDesiredAllocations(solution.allocations);
   const ordered: AllocationSolution = { allocations: solution.allocations };
   if (solution.summary) ordered.summary = solution.summary;
-  return { solution: ordered, candidates, allocations };
+  return { solution: ordered, candidates, allocations, solver, refusals };
 }
 
 /** Capacity is no object: every server takes its least-value candidate. */
