@@ -1,18 +1,23 @@
 /**
  * The `inferno-edge` command.
  *   inferno-edge optimize FILE|- [--stats]   SystemData in, AllocationSolution out
+ *   inferno-edge serve [--stateless | -F] [--empty]   the REST API
  */
 import { readFile } from 'node:fs/promises';
+import { loadNodeMipSolver } from '../highs/load-node.js';
 import { OptimizationError, optimize, parseWith, System, SystemDataSchema, ValidationError } from '../core/index.js';
+import { SERVE_USAGE, serveCommand } from '../node/serve.js';
 
 const USAGE = `usage:
   inferno-edge optimize FILE [--stats]   optimize the SystemData in FILE ('-' reads stdin);
-                                         --stats writes {"totalMs": ...} to stderr`;
+                                         --stats writes {"totalMs": ...} to stderr
+${SERVE_USAGE}`;
 
-/** Exit codes: 0 done, 1 the optimization failed, 2 bad usage or invalid input. */
+/** Exit codes: 0 done, 1 the optimization failed (serve: cannot listen), 2 bad usage or invalid input. */
 export async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
   if (command === 'optimize') return optimizeCommand(rest);
+  if (command === 'serve') return serveCommand(rest);
   process.stderr.write(`${command === undefined ? '' : `unknown command: ${command}\n`}${USAGE}\n`);
   return 2;
 }
@@ -33,9 +38,11 @@ async function optimizeCommand(args: string[]): Promise<number> {
   }
   try {
     const data = parseWith(SystemDataSchema, parseJson(text));
+    const spec = data.system.optimizerData.optimizer;
+    const mipSolver = spec.milpSolver ? await loadNodeMipSolver() : undefined;
     const started = performance.now();
     const system = System.fromSpec(data.system);
-    const { solution } = optimize(system, data.system.optimizerData.optimizer);
+    const { solution } = optimize(system, spec, { mipSolver, now: () => performance.now() });
     const totalMs = performance.now() - started;
     process.stdout.write(`${JSON.stringify(solution, null, 2)}\n`);
     if (stats) process.stderr.write(`${JSON.stringify({ totalMs, servers: system.servers.size })}\n`);

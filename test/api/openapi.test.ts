@@ -1,0 +1,121 @@
+/** /openapi.json: every route with its schemas, generated from the zod schemas. */
+import { describe, expect, it } from 'vitest';
+import { AcceleratorSpecSchema, OptimizerSpecSchema, parseWith, ServerSpecSchema } from '../../src/core/index.js';
+import { call, sampleApi } from './client.js';
+
+/** The seed's Commands List, with the reference's /applyAllocation, and the two service routes. */
+const SEED_VERBS: [string, string][] = [
+  ['post', '/setAccelerators'],
+  ['get', '/getAccelerators'],
+  ['get', '/getAccelerator/{name}'],
+  ['post', '/addAccelerator'],
+  ['get', '/removeAccelerator/{name}'],
+  ['post', '/setCapacities'],
+  ['get', '/getCapacities'],
+  ['get', '/getCapacity/{type}'],
+  ['post', '/setCapacity'],
+  ['get', '/removeCapacity/{type}'],
+  ['post', '/setModels'],
+  ['get', '/getModels'],
+  ['get', '/getModel/{name}'],
+  ['get', '/addModel/{name}'],
+  ['get', '/removeModel/{name}'],
+  ['post', '/setServiceClasses'],
+  ['get', '/getServiceClasses'],
+  ['get', '/getServiceClass/{name}'],
+  ['get', '/addServiceClass/{name}'],
+  ['get', '/addServiceClass/{name}/{priority}'],
+  ['get', '/removeServiceClass/{name}'],
+  ['post', '/addServiceClassModelTargets'],
+  ['get', '/getServiceClassModelTarget/{name}/{model}'],
+  ['get', '/removeServiceClassModelTarget/{name}/{model}'],
+  ['post', '/setServers'],
+  ['get', '/getServers'],
+  ['get', '/getServer/{name}'],
+  ['post', '/addServer'],
+  ['get', '/removeServer/{name}'],
+  ['get', '/getModelAcceleratorPerf/{name}/{acc}'],
+  ['post', '/addModelAcceleratorPerf'],
+  ['get', '/removeModelAcceleratorPerf/{name}/{acc}'],
+  ['post', '/optimize'],
+  ['post', '/optimizeOne'],
+  ['get', '/applyAllocation'],
+  ['get', '/health'],
+  ['get', '/openapi.json'],
+];
+
+type Document = {
+  openapi: string;
+  paths: Record<string, Record<string, { operationId: string; requestBody?: unknown; parameters?: { name: string }[]; responses: Record<string, unknown> }>>;
+  components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
+};
+
+async function openApi(mode: 'stateful' | 'stateless'): Promise<Document> {
+  const { status, body } = await call(sampleApi(mode).api, 'GET', '/openapi.json');
+  expect(status).toBe(200);
+  return body;
+}
+
+function refs(value: unknown): string[] {
+  return [...JSON.stringify(value).matchAll(/"\$ref":"([^"]+)"/g)].map(([, ref]) => ref);
+}
+
+describe('/openapi.json', () => {
+  it('lists every route, with its method, and nothing else', async () => {
+    const document = await openApi('stateful');
+    expect(document.openapi).toBe('3.1.0');
+    const listed = Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method} ${path}`));
+    expect(listed.sort()).toEqual(SEED_VERBS.map(([method, path]) => `${method} ${path}`).sort());
+  });
+
+  it('gives path parameters, request bodies for POST and a response for each; operation ids are unique', async () => {
+    const document = await openApi('stateful');
+    const ids = new Set<string>();
+    for (const [method, path] of SEED_VERBS) {
+      const op = document.paths[path][method];
+      ids.add(op.operationId);
+      expect((op.parameters ?? []).map((p) => p.name)).toEqual([...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => name));
+      expect(op.requestBody !== undefined, path).toBe(method === 'post');
+      expect(refs(op.responses['200'])).toHaveLength(1);
+      expect(refs(op.responses.default)).toEqual(['#/components/schemas/ErrorOutput']);
+    }
+    expect(ids.size).toBe(SEED_VERBS.length);
+  });
+
+  it('resolves every $ref to a component', async () => {
+    const document = await openApi('stateful');
+    const all = refs(document);
+    expect(all.length).toBeGreaterThan(40);
+    for (const ref of all) expect(document.components.schemas[ref.replace('#/components/schemas/', '')], ref).toBeDefined();
+  });
+
+  it('describes the bodies with the fields the schemas have', async () => {
+    const { components } = await openApi('stateful');
+    const acceleratorFields = Object.keys(parseWith(AcceleratorSpecSchema, {}));
+    expect(Object.keys(components.schemas.AcceleratorSpec.properties ?? {})).toEqual(acceleratorFields);
+    expect(components.schemas.AcceleratorSpecOutput.required).toEqual(acceleratorFields);
+    expect(components.schemas.ServerSpecOutput.required).toEqual(Object.keys(parseWith(ServerSpecSchema, {})));
+    expect(Object.keys(components.schemas.OptimizerSpec.properties ?? {})).toEqual(Object.keys(parseWith(OptimizerSpecSchema, {})));
+  });
+
+  it('in stateless mode lists only what that mode serves', async () => {
+    const document = await openApi('stateless');
+    expect(Object.keys(document.paths).sort()).toEqual([
+      '/getAccelerator/{name}',
+      '/getAccelerators',
+      '/getCapacities',
+      '/getCapacity/{type}',
+      '/getModel/{name}',
+      '/getModelAcceleratorPerf/{name}/{acc}',
+      '/getModels',
+      '/getServer/{name}',
+      '/getServers',
+      '/getServiceClass/{name}',
+      '/getServiceClassModelTarget/{name}/{model}',
+      '/getServiceClasses',
+      '/health',
+      '/openapi.json',
+      '/optimizeOne',
+    ]);
+  });
+});

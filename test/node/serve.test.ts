@@ -1,0 +1,100 @@
+/** `inferno-edge serve`: its options, and the real command run as a child process. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { optimize, parseWith, System, SystemDataSchema } from '../../src/core/index.js';
+import { serveOptions } from '../../src/node/serve.js';
+import { SAMPLES } from '../../src/samples/index.js';
+
+const BIN = new URL('../../bin/inferno-edge.mjs', import.meta.url).pathname;
+
+describe('serve options', () => {
+  it('defaults to stateful on localhost:8080', () => {
+    expect(serveOptions([], {})).toEqual({ mode: 'stateful', empty: false, host: 'localhost', port: 8080 });
+  });
+
+  it('reads INFERNO_HOST and INFERNO_PORT, --stateless, -F and --empty', () => {
+    expect(serveOptions(['--stateless', '--empty'], { INFERNO_HOST: '0.0.0.0', INFERNO_PORT: '9000' })).toEqual({
+      mode: 'stateless',
+      empty: true,
+      host: '0.0.0.0',
+      port: 9000,
+    });
+    expect(serveOptions(['-F'], {})).toMatchObject({ mode: 'stateful' });
+  });
+
+  it('refuses unknown flags, contradictory modes and a bad port', () => {
+    expect(serveOptions(['--port=1'], {})).toBe('unknown option: --port=1');
+    expect(serveOptions(['-F', '--stateless'], {})).toMatch(/exclude each other/);
+    expect(serveOptions([], { INFERNO_PORT: 'http' })).toMatch(/INFERNO_PORT must be a port number/);
+    expect(serveOptions([], { INFERNO_PORT: '70000' })).toMatch(/INFERNO_PORT must be a port number/);
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `inferno-edge serve`; resolves with the URL it prints once it listens. */
+function startServe(args: string[], port: number): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], {
+    env: { ...process.env, INFERNO_HOST: '127.0.0.1', INFERNO_PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const listening = output.match(/listening on (http:\/\/\S+)/);
+      if (listening) resolve({ child, url: listening[1] });
+    });
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code} before listening:\n${output}`)));
+  });
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
+}
+
+describe('inferno-edge serve as a child process', () => {
+  it('serves the stateful API with the small sample on INFERNO_HOST:INFERNO_PORT, and stops on SIGTERM', async () => {
+    const port = await freePort();
+    const { child, url } = await startServe([], port);
+    try {
+      expect(url).toBe(`http://127.0.0.1:${port}/`);
+      expect(await (await fetch(`${url}health`)).json()).toEqual({ status: 'ok', mode: 'stateful' });
+      const data = parseWith(SystemDataSchema, SAMPLES.small);
+      const expected = optimize(System.fromSpec(data.system), data.system.optimizerData.optimizer).solution;
+      const response = await fetch(`${url}optimize`, { method: 'POST', body: JSON.stringify(data.system.optimizerData) });
+      expect(await response.json()).toEqual(expected);
+      // the Node server loads HiGHS, so milpSolver works here (the router alone answers 422)
+      const milp = await fetch(`${url}optimize`, { method: 'POST', body: '{"milpSolver": true}' });
+      expect(milp.status).toBe(200);
+      expect(((await milp.json()) as { summary: { solver: string } }).summary.solver).toMatch(/^HiGHS/);
+    } finally {
+      expect(await stop(child)).toBe(0);
+    }
+  }, 30_000);
+
+  it('--stateless serves the stateless API, empty', async () => {
+    const { child, url } = await startServe(['--stateless'], await freePort());
+    try {
+      expect(await (await fetch(`${url}health`)).json()).toEqual({ status: 'ok', mode: 'stateless' });
+      expect(await (await fetch(`${url}getServers`)).json()).toEqual({ servers: [] });
+      expect((await fetch(`${url}setServers`, { method: 'POST', body: '{}' })).status).toBe(404);
+    } finally {
+      expect(await stop(child)).toBe(0);
+    }
+  }, 30_000);
+});
