@@ -33,6 +33,13 @@ export interface ServiceClass {
   targets: Map<string, ModelTarget>;
 }
 
+/** A lossless plain-JSON form of a System, for storage (SystemData cannot hold a model without perf data). */
+export interface SystemSnapshot {
+  system: SystemSpec;
+  /** every model name, those without perf data included */
+  models: string[];
+}
+
 export function byName(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -79,14 +86,7 @@ export class System {
   }
 
   clone(): System {
-    const copy = new System();
-    copy.setAccelerators(this.listAccelerators());
-    for (const type of this.capacity.keys()) copy.capacity.set(type, this.capacity.get(type) as number);
-    for (const name of this.models.keys()) copy.addModel(name);
-    copy.setModels(this.toSpec().modelData);
-    copy.setServiceClasses(this.listServiceClasses());
-    copy.setServers(this.listServers());
-    return copy;
+    return System.fromSnapshot(this.toSnapshot());
   }
 
   // Accelerators: set and add insert or replace by name (the reference's set merges, too).
@@ -291,6 +291,17 @@ export class System {
 
   toData(optimizer?: OptimizerSpec): SystemData {
     return { system: this.toSpec(optimizer) };
+  }
+
+  /** Everything the system holds, models without perf data included, as plain JSON. */
+  toSnapshot(): SystemSnapshot {
+    return { system: this.toSpec(), models: this.listModelNames() };
+  }
+
+  static fromSnapshot(snapshot: SystemSnapshot): System {
+    const system = System.fromSpec(snapshot.system);
+    for (const name of snapshot.models) system.addModel(name);
+    return system;
   }
 
   private listNames<V>(map: ReadonlyMap<string, V>): string[] {
