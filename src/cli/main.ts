@@ -1,22 +1,36 @@
 /**
  * The `inferno-edge` command.
  *   inferno-edge optimize FILE|- [--stats]   SystemData in, AllocationSolution out
+ *   inferno-edge explain FILE|- [--server NAME]   why each server got what it got
  *   inferno-edge serve [--stateless | -F] [--empty]   the REST API
  */
 import { readFile } from 'node:fs/promises';
 import { loadNodeMipSolver } from '../highs/load-node.js';
-import { OptimizationError, optimize, parseWith, System, SystemDataSchema, ValidationError } from '../core/index.js';
+import {
+  explain,
+  OptimizationError,
+  optimize,
+  parseWith,
+  System,
+  SystemDataSchema,
+  ValidationError,
+  type SystemData,
+} from '../core/index.js';
 import { SERVE_USAGE, serveCommand } from '../node/serve.js';
+import { explanationTable, serverTable } from './explain-table.js';
 
 const USAGE = `usage:
   inferno-edge optimize FILE [--stats]   optimize the SystemData in FILE ('-' reads stdin);
                                          --stats writes {"totalMs": ...} to stderr
+  inferno-edge explain FILE [--server NAME]   why each server got what it got, as a table;
+                                         --server: every candidate of one server
 ${SERVE_USAGE}`;
 
 /** Exit codes: 0 done, 1 the optimization failed (serve: cannot listen), 2 bad usage or invalid input. */
 export async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
   if (command === 'optimize') return optimizeCommand(rest);
+  if (command === 'explain') return explainCommand(rest);
   if (command === 'serve') return serveCommand(rest);
   process.stderr.write(`${command === undefined ? '' : `unknown command: ${command}\n`}${USAGE}\n`);
   return 2;
@@ -25,19 +39,7 @@ export async function main(args: string[]): Promise<number> {
 async function optimizeCommand(args: string[]): Promise<number> {
   const stats = args.includes('--stats');
   const files = args.filter((arg) => arg !== '--stats');
-  if (files.length !== 1 || (files[0].startsWith('-') && files[0] !== '-')) {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
-  let text: string;
-  try {
-    text = files[0] === '-' ? await readStdin() : await readFile(files[0], 'utf8');
-  } catch (error) {
-    process.stderr.write(`cannot read ${files[0]}: ${(error as Error).message}\n`);
-    return 2;
-  }
-  try {
-    const data = parseWith(SystemDataSchema, parseJson(text));
+  return withSystemData(files, async (data) => {
     const spec = data.system.optimizerData.optimizer;
     const mipSolver = spec.milpSolver ? await loadNodeMipSolver() : undefined;
     const started = performance.now();
@@ -47,6 +49,49 @@ async function optimizeCommand(args: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(solution, null, 2)}\n`);
     if (stats) process.stderr.write(`${JSON.stringify({ totalMs, servers: system.servers.size })}\n`);
     return 0;
+  });
+}
+
+async function explainCommand(args: string[]): Promise<number> {
+  const at = args.indexOf('--server');
+  const server = at >= 0 ? args[at + 1] : undefined;
+  if (at >= 0 && (server === undefined || server.startsWith('--'))) return usage();
+  const files = at >= 0 ? [...args.slice(0, at), ...args.slice(at + 2)] : args;
+  return withSystemData(files, async (data) => {
+    const spec = data.system.optimizerData.optimizer;
+    const mipSolver = spec.milpSolver ? await loadNodeMipSolver() : undefined;
+    const explanation = explain(System.fromSpec(data.system), spec, { mipSolver, now: () => performance.now() });
+    if (server === undefined) {
+      process.stdout.write(`${explanationTable(explanation)}\n`);
+      return 0;
+    }
+    const one = explanation.servers.find((s) => s.server === server);
+    if (!one) {
+      process.stderr.write(`server ${server} not found\n`);
+      return 2;
+    }
+    process.stdout.write(`${serverTable(one)}\n`);
+    return 0;
+  });
+}
+
+function usage(): number {
+  process.stderr.write(`${USAGE}\n`);
+  return 2;
+}
+
+/** Reads and validates the SystemData named by `files` (exactly one; '-' is stdin), then runs `command`. */
+async function withSystemData(files: string[], command: (data: SystemData) => Promise<number>): Promise<number> {
+  if (files.length !== 1 || (files[0].startsWith('-') && files[0] !== '-')) return usage();
+  let text: string;
+  try {
+    text = files[0] === '-' ? await readStdin() : await readFile(files[0], 'utf8');
+  } catch (error) {
+    process.stderr.write(`cannot read ${files[0]}: ${(error as Error).message}\n`);
+    return 2;
+  }
+  try {
+    return await command(parseWith(SystemDataSchema, parseJson(text)));
   } catch (error) {
     if (error instanceof ValidationError) {
       process.stderr.write(`invalid SystemData: ${error.message}\n`);

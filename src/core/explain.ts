@@ -87,7 +87,8 @@ export function explainResult(system: System, spec: OptimizerSpec, result: Optim
       }),
       ...s.rejected.map((r): CandidateExplanation => ({ accelerator: r.accelerator, feasible: false, reason: r.reason, chosen: false })),
     ];
-    const { status, decision } = decide(s.reason, s.candidates.length > 0 && feasible.length === 0, feasible.length, allocation, refusals, result.solver, spec);
+    const needed = feasible.find((c) => c.accelerator === allocation?.accelerator)?.numReplicas ?? 0;
+    const { status, decision } = decide(s.reason, s.candidates.length > 0 && feasible.length === 0, feasible.length, allocation, needed, refusals, result.solver, spec);
     return {
       server: s.server,
       class: className,
@@ -119,6 +120,8 @@ function decide(
   onlyEmpty: boolean,
   feasibleCount: number,
   allocation: Allocation | undefined,
+  /** replicas the chosen accelerator needs to meet the SLOs */
+  needed: number,
   refusals: CapacityRefusal[],
   solver: SolverKind,
   spec: { minNumReplicas: number } | undefined,
@@ -138,7 +141,7 @@ function decide(
   if (allocation.bestEffort) {
     return {
       status: 'best-effort',
-      decision: `best effort under the saturation policy: ${allocation.numReplicas} replicas where its SLOs need more; it is saturated`,
+      decision: `best effort under the saturation policy: ${allocation.numReplicas} of the ${needed} replicas its SLOs need on ${allocation.accelerator}; it is saturated`,
     };
   }
   if (allocation.placements) {

@@ -52,3 +52,35 @@ describe('inferno-edge optimize', () => {
     expect(cli(['optimize']).status).toBe(2);
   });
 });
+
+describe('inferno-edge explain', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'inferno-explain-'));
+  const largeFile = join(dir, 'large.json');
+  writeFileSync(largeFile, JSON.stringify(SAMPLES.large));
+
+  it('prints one row per server with its status and why', () => {
+    const { status, stdout } = cli(['explain', largeFile]);
+    expect(status).toBe(0);
+    const lines = stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^SERVER\s+CLASS\s+PRIO\s+STATUS/);
+    const servers = (SAMPLES.large as { system: { serverData: { servers: { name: string }[] } } }).system.serverData.servers;
+    for (const { name } of servers) expect(lines.some((line) => line.startsWith(`${name} `))).toBe(true);
+    expect(stdout).toMatch(/Free-mixtral_8_7b .* best-effort .* best effort under the saturation policy: 1 of the 38 replicas/);
+    expect(lines.at(-1)).toMatch(/^solver: greedy; total cost: \d+(\.\d+)? cents\/hour$/);
+  });
+
+  it('--server prints every candidate of one server, feasible or not, with the reason', () => {
+    const { status, stdout } = cli(['explain', largeFile, '--server', 'Free-mixtral_8_7b']);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^server Free-mixtral_8_7b \(class Free, model mixtral_8_7b, priority 3\)/);
+    expect(stdout).toMatch(/\nAIU2 +no +.*ITL target 320 ms is below/);
+    expect(stdout).toMatch(/\n2xMI300X +yes .*no room: needs 52 units of MI300X/);
+  });
+
+  it('names an unknown server, and bad usage, with exit 2', () => {
+    const unknown = cli(['explain', largeFile, '--server', 'nobody']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toBe('server nobody not found\n');
+    expect(cli(['explain', largeFile, '--server']).status).toBe(2);
+  });
+});
