@@ -60,10 +60,9 @@ export function solveQueue(
   if (counter) counter.evaluations++;
   const { base, perRequest } = service;
   const queueStates = QUEUE_TO_BATCH_RATIO * batchSize;
-  const ratioAt = (n: number) => lambda * (base / n + perRequest);
-
+  // w(n)/w(n-1) = lambda·(A/n + B), written out below (a closure here costs in the hot loop).
   // The tail beyond N is geometric with ratio r; bound its weight so the cut-offs account for it.
-  const tailRatio = ratioAt(batchSize);
+  const tailRatio = lambda * (base / batchSize + perRequest);
   const tailFactor = 1 + 1 / Math.max(1 - tailRatio, 1e-12);
   const cutoff = NEGLIGIBLE / ((1 + batchSize + queueStates) * tailFactor * tailFactor);
 
@@ -77,7 +76,7 @@ export function solveQueue(
   let weight = 1;
   let weightAtN = mode === batchSize ? 1 : 0;
   for (let n = mode + 1; n <= batchSize; n++) {
-    const ratio = ratioAt(n);
+    const ratio = lambda * (base / n + perRequest);
     weight *= ratio;
     sumWeights += weight;
     sumNWeights += n * weight;
@@ -87,7 +86,7 @@ export function solveQueue(
   // downwards from the mode to 0
   weight = 1;
   for (let n = mode; n >= 1; n--) {
-    const ratio = 1 / ratioAt(n);
+    const ratio = 1 / (lambda * (base / n + perRequest));
     weight *= ratio;
     sumWeights += weight;
     sumNWeights += (n - 1) * weight;

@@ -66,6 +66,17 @@ describe('determinism', () => {
   );
 });
 
+describe('work per candidate', () => {
+  it('sizes the large sample with at most 25 queue solutions per candidate (the reference: over 200)', () => {
+    const parsed = parseWith(SystemDataSchema, SAMPLES.large);
+    const counter = { evaluations: 0 };
+    const servers = computeCandidates(System.fromSpec(parsed.system), { counter });
+    const analyzed = servers.reduce((sum, s) => sum + s.candidates.length + s.rejected.length, 0);
+    expect(analyzed).toBe(27 * 21);
+    expect(counter.evaluations / analyzed).toBeLessThanOrEqual(25);
+  });
+});
+
 describe('candidates', () => {
   it('scales the batch size by atTokens / avgOutTokens unless the server sets one', () => {
     const scaled = candidatesOf(systemData({ servers: [server({ name: 's', avgOutTokens: 256 })] }), 's');

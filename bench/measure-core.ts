@@ -1,0 +1,114 @@
+/**
+ * Child process of bench/run.ts: times the core on one SystemData file and prints one JSON
+ * object (CoreMeasurement) on stdout. A process of its own per case, so that its peak RSS
+ * belongs to that case alone.
+ *
+ *   tsx --expose-gc bench/measure-core.ts FILE MAX_RUNS BUDGET_MS
+ *
+ * What is timed is what `inferno-edge optimize --stats` reports as totalMs: from the parsed
+ * input to the solution (System.fromSpec + optimize). Reading, parsing and loading HiGHS (for
+ * milpSolver) stay outside, as there.
+ */
+import { readFileSync } from 'node:fs';
+import {
+  optimize,
+  parseWith,
+  System,
+  SystemDataSchema,
+  type MipSolver,
+  type OptimizeResult,
+  type SystemData,
+} from '../src/core/index.js';
+import { loadNodeMipSolver } from '../src/highs/load-node.js';
+
+export interface CoreMeasurement {
+  servers: number;
+  /** server × accelerator pairs with perf data: the ones the queueing model sizes */
+  candidates: number;
+  /** largest batch size N among the feasible candidates */
+  maxBatchSize: number;
+  /** servers given an allocation within their SLOs */
+  allocated: number;
+  /** servers given a best-effort allocation */
+  bestEffort: number;
+  runs: number;
+  /** ms of each run */
+  runMs: number[];
+  medianMs: number;
+  /** MB, the child process's peak resident set (Node itself, the input and the runs) */
+  peakRssMB: number;
+  /** MB, largest growth of the JS heap over one run, from a collected heap */
+  heapDeltaMB: number;
+}
+
+const MB = 1024 * 1024;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+interface TimedRun {
+  ms: number;
+  heapDelta: number;
+  result: OptimizeResult;
+  system: System;
+}
+
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+function timedRun(data: SystemData, mipSolver: MipSolver | undefined): TimedRun {
+  collectGarbage();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const started = performance.now();
+  const system = System.fromSpec(data.system);
+  const result = optimize(system, data.system.optimizerData.optimizer, { mipSolver, now: () => performance.now() });
+  const ms = performance.now() - started;
+  return { ms, heapDelta: process.memoryUsage().heapUsed - heapBefore, result, system };
+}
+
+/** Pairs the core analyzed: each server's candidates and the rejections of accelerators it has perf data for. */
+function analyzedPairs(system: System, result: OptimizeResult): number {
+  let pairs = 0;
+  for (const server of result.candidates) {
+    const perf = system.models.get(system.servers.get(server.server)?.model ?? '');
+    pairs += server.candidates.length + server.rejected.filter((r) => perf?.has(r.accelerator)).length;
+  }
+  return pairs;
+}
+
+async function measureCore(file: string, maxRuns: number, budgetMs: number): Promise<CoreMeasurement> {
+  const data = parseWith(SystemDataSchema, JSON.parse(readFileSync(file, 'utf8')));
+  const mipSolver = data.system.optimizerData.optimizer.milpSolver ? await loadNodeMipSolver() : undefined;
+  const runMs: number[] = [];
+  let heapDelta = 0;
+  let last: TimedRun | undefined;
+  // Always one run; more while they fit in the budget.
+  let totalMs = 0;
+  while (runMs.length < maxRuns && (runMs.length === 0 || totalMs + runMs[runMs.length - 1] <= budgetMs)) {
+    last = timedRun(data, mipSolver);
+    runMs.push(last.ms);
+    totalMs += last.ms;
+    heapDelta = Math.max(heapDelta, last.heapDelta);
+  }
+  const { result, system } = last as TimedRun;
+  const allocations = [...result.allocations.values()];
+  return {
+    servers: system.servers.size,
+    candidates: analyzedPairs(system, result),
+    maxBatchSize: result.candidates.reduce((max, s) => s.candidates.reduce((m, c) => Math.max(m, c.batchSize), max), 0),
+    allocated: allocations.filter((a) => !a.bestEffort).length,
+    bestEffort: allocations.filter((a) => a.bestEffort).length,
+    runs: runMs.length,
+    runMs,
+    medianMs: median(runMs),
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    heapDeltaMB: heapDelta / MB,
+  };
+}
+
+const [file, maxRuns, budgetMs] = process.argv.slice(2);
+process.stdout.write(`${JSON.stringify(await measureCore(file, Number(maxRuns), Number(budgetMs)))}\n`);

@@ -1,0 +1,180 @@
+/**
+ * Benchmark of the optimizer: `npm run bench [-- --quick] [-- --json]`.
+ *
+ * Each case is measured in a child process of its own (bench/measure-core.ts), timing what
+ * `inferno-edge optimize --stats` reports: System.fromSpec + optimize on parsed input. Prints a
+ * table (or JSON with --json) and writes bench/results/latest.json; generated systems are kept
+ * in bench/results/systems/ so that a case can be rerun with the CLI.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { SAMPLES } from '../src/samples/index.js';
+import type { CoreMeasurement } from './measure-core.js';
+import { generateSystem, type GeneratorOptions } from './generator.js';
+
+/** One line of the table. Fields a kind of measurement cannot give stay undefined. */
+export interface Row {
+  case: string;
+  servers: number;
+  /** server × accelerator pairs analyzed */
+  candidates: number;
+  runs: number;
+  /** median ms per run */
+  medianMs: number;
+  /** largest batch size N among the feasible candidates */
+  maxBatchSize?: number;
+  allocated?: number;
+  bestEffort?: number;
+  /** MB */
+  peakRssMB?: number;
+  /** MB */
+  heapDeltaMB?: number;
+}
+
+/**
+ * A measurement. Every kind of case (the core in a child process here; other runtimes later)
+ * is one more entry in the list built by `benchCases`.
+ */
+export interface BenchCase {
+  name: string;
+  measure(): Row;
+}
+
+interface Settings {
+  quick: boolean;
+  /** at most this many timed runs per case... */
+  maxRuns: number;
+  /** ...while their total stays within this many ms */
+  budgetMs: number;
+}
+
+const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
+const SYSTEMS_DIR = `${RESULTS_DIR}systems/`;
+const MEASURE_CORE = fileURLToPath(new URL('./measure-core.ts', import.meta.url));
+const SEED = 7;
+
+/** Times the core on `data` (SystemData, unparsed) in a child process. */
+function coreCase(name: string, data: () => unknown, settings: Settings): BenchCase {
+  return {
+    name,
+    measure() {
+      const file = `${SYSTEMS_DIR}${name}.json`;
+      writeFileSync(file, JSON.stringify(data()));
+      // The child runs under the same loader (tsx) as this process, with gc() for heap deltas.
+      const output = execFileSync(
+        process.execPath,
+        [...process.execArgv, '--expose-gc', MEASURE_CORE, file, String(settings.maxRuns), String(settings.budgetMs)],
+        { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      const m = JSON.parse(output) as CoreMeasurement;
+      return {
+        case: name,
+        servers: m.servers,
+        candidates: m.candidates,
+        runs: m.runs,
+        medianMs: m.medianMs,
+        maxBatchSize: m.maxBatchSize,
+        allocated: m.allocated,
+        bestEffort: m.bestEffort,
+        peakRssMB: m.peakRssMB,
+        heapDeltaMB: m.heapDeltaMB,
+      };
+    },
+  };
+}
+
+function generated(name: string, options: GeneratorOptions, settings: Settings): BenchCase {
+  return coreCase(name, () => generateSystem({ seed: SEED, ...options }), settings);
+}
+
+function benchCases(settings: Settings): BenchCase[] {
+  const q = settings.quick;
+  return [
+    coreCase('sample-small', () => SAMPLES.small, settings),
+    coreCase('sample-large', () => SAMPLES.large, settings),
+    generated('gen-100', { servers: 100 }, settings),
+    generated('gen-1000', { servers: 1000 }, settings),
+    ...(q ? [] : [generated('gen-5000', { servers: 5000 }, settings)]),
+    // Capacity for half of what the servers' best candidates need: the greedy falls back.
+    generated('gen-1000-tight', { servers: 1000, capacityFactor: 0.5, saturationPolicy: 'RoundRobin' }, settings),
+    // avgOutTokens 1..4: batch sizes in the tens of thousands, O(N) per queue evaluation.
+    generated(q ? 'gen-10-small-out' : 'gen-100-small-out', { servers: q ? 10 : 100, smallOutTokens: true }, settings),
+  ];
+}
+
+function usPerCandidate(row: Row): number {
+  return row.candidates > 0 ? (row.medianMs * 1000) / row.candidates : 0;
+}
+
+function table(rows: readonly Row[]): string {
+  const fixed = (value: number | undefined, digits: number) => (value === undefined ? '-' : value.toFixed(digits));
+  const header = [
+    'case',
+    'servers',
+    'candidates',
+    'runs',
+    'median ms',
+    'µs/candidate',
+    'max N',
+    'allocated',
+    'best effort',
+    'peak RSS MB',
+    'heap Δ MB',
+  ];
+  const lines = rows.map((row) => [
+    row.case,
+    String(row.servers),
+    String(row.candidates),
+    String(row.runs),
+    fixed(row.medianMs, 1),
+    fixed(usPerCandidate(row), 1),
+    fixed(row.maxBatchSize, 0),
+    fixed(row.allocated, 0),
+    fixed(row.bestEffort, 0),
+    fixed(row.peakRssMB, 0),
+    fixed(row.heapDeltaMB, 1),
+  ]);
+  const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i].length)));
+  // Markdown: the case left-aligned, numbers right-aligned.
+  const pad = (cell: string, i: number) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]));
+  const format = (cells: string[]) => `| ${cells.map(pad).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+  return [format(header), rule, ...lines.map(format)].join('\n');
+}
+
+const USAGE = 'usage: npm run bench [-- --quick] [-- --json]';
+
+function main(args: string[]): number {
+  const unknown = args.filter((arg) => arg !== '--quick' && arg !== '--json');
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown option: ${unknown.join(' ')}\n${USAGE}\n`);
+    return 2;
+  }
+  const quick = args.includes('--quick');
+  const json = args.includes('--json');
+  const settings: Settings = quick
+    ? { quick, maxRuns: 3, budgetMs: 3_000 }
+    : { quick, maxRuns: 5, budgetMs: 30_000 };
+  mkdirSync(SYSTEMS_DIR, { recursive: true });
+
+  const rows: Row[] = [];
+  for (const benchCase of benchCases(settings)) {
+    if (!json) process.stderr.write(`${benchCase.name}...\n`);
+    rows.push(benchCase.measure());
+  }
+  const results = {
+    date: new Date().toISOString(),
+    quick,
+    node: process.version,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    rows: rows.map((row) => ({ ...row, usPerCandidate: usPerCandidate(row) })),
+  };
+  writeFileSync(`${RESULTS_DIR}latest.json`, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(json ? `${JSON.stringify(results, null, 2)}\n` : `${table(rows)}\n`);
+  return 0;
+}
+
+process.exitCode = main(process.argv.slice(2));
