@@ -8,10 +8,12 @@ import { capacityChart, costChart, headroomChart } from './charts.js';
 import { curlInline, curlWithFile } from './curl.js';
 import { byId, h } from './dom.js';
 import { JsonEditor } from './editor.js';
+import { renderExplanation } from './explanation-panel.js';
 import { formatCost } from './format.js';
 import { combineFiles } from './input-files.js';
 import type { OptimizerFlags, Problem, RunReport } from './protocol.js';
-import { renderRows } from './results-table.js';
+import { markSelectedRow, renderRows } from './results-table.js';
+import { renderSolverSummary } from './solver-summary.js';
 import { latestOnly, OptimizerClient } from './worker-client.js';
 import './style.css';
 
@@ -34,6 +36,8 @@ const runError = byId('run-error');
 const results = byId('results');
 const resultsNote = byId('results-note');
 const rowsBody = byId<HTMLTableSectionElement>('rows');
+const explanationPanel = byId('explanation');
+const solverSummary = byId('solver-summary');
 const serverUrl = byId<HTMLInputElement>('server-url');
 const curlText = byId('curl');
 const exportButtons = ['download-solution', 'download-system', 'copy-curl'].map((id) => byId<HTMLButtonElement>(id));
@@ -43,6 +47,8 @@ const client = new OptimizerClient(showRunError);
 const editor = new JsonEditor(byId('editor'), onEdit);
 
 let lastReport: RunReport | undefined;
+/** the server whose explanation is shown; kept across runs, so that a what-if updates it */
+let explained: string | undefined;
 /** the latest load and validation: answers to older ones are not shown */
 let loads = 0;
 let validation = 0;
@@ -50,10 +56,11 @@ let validateTimer: ReturnType<typeof setTimeout> | undefined;
 
 // Documents
 
-/** Run waits until the controls have taken the new document's flags. */
+/** Run waits until the controls have taken the new document's flags. A new document closes the explanation. */
 function loadDocument(text: string): void {
   const load = ++loads;
   editor.text = text;
+  explained = undefined;
   clearResults();
   runButton.disabled = true;
   void validate().then((optimizer) => {
@@ -173,7 +180,9 @@ function showReport(report: RunReport): void {
   const allocatedRows = report.rows.filter((row) => row.allocation);
   totalCost.textContent = formatCost(report.totalCost);
   allocated.textContent = `${allocatedRows.length} of ${report.rows.length}`;
-  renderRows(rowsBody, report.rows);
+  renderRows(rowsBody, report.rows, (server) => showExplanation(server, true));
+  renderSolverSummary(solverSummary, report.solution.summary);
+  showExplanation(explained, false);
   const scale = report.arrivalScale === 1 ? '' : ` at ×${formatScale(report.arrivalScale)} arrival rates`;
   resultsNote.textContent = `${report.rows.length} servers${scale}, saturation policy ${report.flags.saturationPolicy}${report.flags.unlimited ? ', unlimited' : ''}.`;
   results.dataset.arrivalScale = String(report.arrivalScale);
@@ -191,6 +200,8 @@ function clearResults(): void {
   totalCost.textContent = '–';
   allocated.textContent = '–';
   rowsBody.replaceChildren();
+  renderSolverSummary(solverSummary, undefined);
+  hideExplanation();
   resultsNote.textContent = 'Press Run to optimize.';
   results.dataset.status = 'idle';
   delete results.dataset.arrivalScale;
@@ -199,6 +210,41 @@ function clearResults(): void {
   for (const button of exportButtons) button.disabled = true;
   runError.hidden = true;
   updateCurl();
+}
+
+// Explanations
+
+/**
+ * Shows the last run's explanation of `server`, or hides the panel when that run has no such
+ * server. `focus`: when the user asked for it, the panel takes the focus (and comes into view).
+ */
+function showExplanation(server: string | undefined, focus: boolean): void {
+  const found = lastReport?.explanation.servers.find((candidate) => candidate.server === server);
+  if (!found) {
+    hideExplanation();
+    return;
+  }
+  explained = found.server;
+  renderExplanation(explanationPanel, found, closeExplanation);
+  explanationPanel.hidden = false;
+  markSelectedRow(rowsBody, explained);
+  if (focus) explanationPanel.focus();
+}
+
+function hideExplanation(): void {
+  explanationPanel.hidden = true;
+  explanationPanel.replaceChildren();
+  delete explanationPanel.dataset.server;
+  delete explanationPanel.dataset.status;
+  markSelectedRow(rowsBody, undefined);
+}
+
+/** Closed by the user: the focus goes back to the server's row. */
+function closeExplanation(): void {
+  const row = [...rowsBody.rows].find((tr) => tr.dataset.server === explained);
+  explained = undefined;
+  hideExplanation();
+  row?.focus();
 }
 
 function formatScale(scale: number): string {
@@ -249,6 +295,9 @@ scaleInput.addEventListener('input', () => {
   if (lastReport) requestRun();
 });
 serverUrl.addEventListener('input', updateCurl);
+explanationPanel.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape') closeExplanation();
+});
 downloadSolution.addEventListener('click', () => lastReport && download('solution.json', lastReport.solution));
 downloadSystem.addEventListener('click', () => lastReport && download('system.json', lastReport.systemData));
 copyCurl.addEventListener('click', () => {

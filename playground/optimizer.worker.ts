@@ -2,7 +2,7 @@
  * The optimizer worker: validates documents and runs the core off the page's thread, so that
  * the page stays responsive while a large system is optimized.
  */
-import { OptimizationError, optimize, type OptimizeResult, type OptimizerSpec, type System } from '../src/core/index.js';
+import { explainResult, OptimizationError, optimize, type OptimizeResult, type OptimizerSpec, type System } from '../src/core/index.js';
 import { loadBrowserMipSolver } from './highs.js';
 import { readDocument } from './document.js';
 import type { WorkerRequest, WorkerResponse } from './protocol.js';
@@ -26,7 +26,9 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
   }
   try {
     const run = prepareRun(data, request.flags, request.arrivalScale);
-    return { type: 'result', id, report: describeRun(run, await optimizeSystem(run.system, run.spec)) };
+    const result = await optimizeSystem(run.system, run.spec);
+    // From the result at hand: explain() would optimize a second time.
+    return { type: 'result', id, report: describeRun(run, result, explainResult(run.system, run.spec, result)) };
   } catch (error) {
     if (error instanceof OptimizationError) return { type: 'failed', id, message: error.message, problems: [], internal: false };
     throw error;

@@ -2,7 +2,7 @@
  * Messages between the page and the optimizer worker. The worker owns the core: it parses and
  * validates the document and runs the optimizer; the page only renders what it gets back.
  */
-import type { AllocationSolution, OptimizerSpec, SystemData } from '../src/core/index.js';
+import type { AllocationSolution, Explanation, OptimizerSpec, Placement, SystemData } from '../src/core/index.js';
 
 /**
  * The optimizer flags the page's controls set; they override the document's optimizerData,
@@ -47,6 +47,8 @@ export interface AllocatedServer {
   itl: SloCheck;
   ttft: SloCheck;
   bestEffort: boolean;
+  /** set when the replicas are split across accelerators (heterogeneous) */
+  placements?: Placement[];
 }
 
 export interface ServerRow {
@@ -59,7 +61,7 @@ export interface ServerRow {
   /** tokens per second; 0 when none */
   sloTps: number;
   allocation?: AllocatedServer;
-  /** why the server got no allocation */
+  /** why the server got no allocation: the core's decision text */
   reason?: string;
 }
 
@@ -79,6 +81,8 @@ export interface RunReport {
   /** the exact input of this run: the document with the flags and the scaled arrival rates */
   systemData: SystemData;
   solution: AllocationSolution;
+  /** the core's account of every server's decision, as explainResult gives it */
+  explanation: Explanation;
   /** by priority, then server name */
   rows: ServerRow[];
   /** cents per hour: the sum of the allocations' costs */

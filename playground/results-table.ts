@@ -1,10 +1,36 @@
-/** The allocations table: one row per server, allocated or not (then with the reason). */
+/**
+ * The allocations table: one row per server, allocated or not (then with the reason). A row
+ * opens its server's explanation when clicked, or when focused and Enter or Space is pressed.
+ */
 import { h } from './dom.js';
-import { formatCost, formatMs, formatRate } from './format.js';
+import { formatCost, formatMs, formatPlacements, formatRate } from './format.js';
 import type { AllocatedServer, ServerRow, SloCheck } from './protocol.js';
 
-export function renderRows(tbody: HTMLTableSectionElement, rows: readonly ServerRow[]): void {
-  tbody.replaceChildren(...rows.map(renderRow));
+export function renderRows(tbody: HTMLTableSectionElement, rows: readonly ServerRow[], open: (server: string) => void): void {
+  tbody.replaceChildren(
+    ...rows.map((row) => {
+      const tr = renderRow(row);
+      tr.tabIndex = 0;
+      tr.setAttribute('aria-controls', 'explanation');
+      tr.addEventListener('click', () => open(row.server));
+      tr.addEventListener('keydown', (event) => {
+        if (event.key !== 'Enter' && event.key !== ' ') return;
+        // Space would scroll the page otherwise.
+        event.preventDefault();
+        open(row.server);
+      });
+      return tr;
+    }),
+  );
+}
+
+/** Marks the row whose explanation is shown, if any. */
+export function markSelectedRow(tbody: HTMLTableSectionElement, server: string | undefined): void {
+  for (const tr of tbody.rows) {
+    const selected = tr.dataset.server === server;
+    tr.classList.toggle('selected', selected);
+    tr.setAttribute('aria-expanded', String(selected));
+  }
 }
 
 function renderRow(row: ServerRow): HTMLTableRowElement {
@@ -19,7 +45,10 @@ function renderRow(row: ServerRow): HTMLTableRowElement {
   if (!allocation) {
     return h('tr', { class: 'unallocated', data: { testid: 'allocation-row', server: row.server, status: 'unallocated' } }, [
       ...head,
-      h('td', { class: 'reason', attrs: { colspan: '6' }, data: { field: 'reason' } }, [h('span', { class: 'tag missed', text: 'not allocated' }), ` ${row.reason ?? ''}`]),
+      // Two lines at most: the whole text is in the title, and in the explanation panel.
+      h('td', { class: 'reason', attrs: { colspan: '6' }, data: { field: 'reason' }, title: row.reason ?? '' }, [
+        h('div', { class: 'clamp' }, [h('span', { class: 'tag missed', text: 'not allocated' }), ` ${row.reason ?? ''}`]),
+      ]),
     ]);
   }
   return h(
@@ -27,7 +56,7 @@ function renderRow(row: ServerRow): HTMLTableRowElement {
     { class: allocation.bestEffort ? 'best-effort' : '', data: { testid: 'allocation-row', server: row.server, status: allocation.bestEffort ? 'best-effort' : 'allocated' } },
     [
       ...head,
-      h('td', { text: allocation.accelerator || 'none (no load)', data: { field: 'accelerator' } }),
+      acceleratorCell(allocation),
       replicasCell(allocation),
       h('td', { class: 'num', text: String(allocation.maxBatch), data: { field: 'batch' } }),
       h('td', { class: 'num', text: formatCost(allocation.cost), data: { field: 'cost', value: String(allocation.cost) } }),
@@ -35,6 +64,12 @@ function renderRow(row: ServerRow): HTMLTableRowElement {
       sloCell('ttft', allocation.ttft, allocation),
     ],
   );
+}
+
+/** The accelerator, or where the replicas went when they are split across accelerators. */
+function acceleratorCell(allocation: AllocatedServer): HTMLTableCellElement {
+  const text = allocation.placements ? formatPlacements(allocation.placements) : allocation.accelerator || 'none (no load)';
+  return h('td', { text, data: { field: 'accelerator', value: allocation.accelerator } });
 }
 
 function replicasCell(allocation: AllocatedServer): HTMLTableCellElement {

@@ -6,7 +6,7 @@
 import { QueueAnalyzer, type Sizing } from './analyzer.js';
 import { f32 } from './float32.js';
 import type { EvaluationCounter } from './queue-model.js';
-import type { AcceleratorSpec, AllocationData, ServerSpec } from './schemas.js';
+import { FLOAT32_MAX, type AcceleratorSpec, type AllocationData, type ModelAcceleratorPerfData, type ModelTarget, type ServerSpec } from './schemas.js';
 import { byName, LOWEST_PRIORITY, type System } from './system.js';
 
 /** Batch sizes beyond this are not modelled: the work grows with it (states = 11·N). */
@@ -127,99 +127,98 @@ function serverCandidates(
     }
   }
 
-  const load = current.load;
-  const zeroLoad = load.arrivalRate === 0 || load.avgOutTokens === 0;
+  const context: AcceleratorContext = { server, target, cache, counter: options.counter };
   for (const acc of allowed) {
     const perf = perfByAccelerator.get(acc.name);
-    if (!perf) {
-      result.rejected.push({ accelerator: acc.name, reason: `no perf data for model ${server.model} on ${acc.name}` });
-      continue;
-    }
-    const instances = perf.accCount > 0 ? perf.accCount : 1;
-    const unitsPerReplica = instances * acc.multiplicity;
-    const base = { acceleratorType: acc.type, unitsPerReplica };
-    if (zeroLoad) {
-      if (server.minNumReplicas === 0) {
-        // Every accelerator gives the same empty allocation: keep one.
-        if (result.candidates.length === 0) {
-          const empty = { accelerator: '', acceleratorType: '', unitsPerReplica: 0, numReplicas: 0, batchSize: 0, cost: 0 };
-          const value = transitionPenalty(current, empty);
-          result.candidates.push({ ...empty, value, itl: 0, ttft: 0, rho: 0, maxRatePerReplica: 0, totalRate: 0 });
-        }
-        continue;
-      }
-      const batchSize = server.maxBatchSize > 0 ? server.maxBatchSize : perf.maxBatchSize;
-      const alpha = f32(perf.decodeParms.alpha);
-      const beta = f32(perf.decodeParms.beta);
-      const gamma = f32(perf.prefillParms.gamma);
-      const delta = f32(perf.prefillParms.delta);
-      const alloc = {
-        ...base,
-        accelerator: acc.name,
-        numReplicas: server.minNumReplicas,
-        batchSize,
-        cost: f32(f32(acc.cost) * instances * server.minNumReplicas),
-      };
-      // No load: the latencies of a single request, as the reference reports them.
-      result.candidates.push({
-        ...alloc,
-        value: transitionPenalty(current, alloc),
-        itl: alpha + beta,
-        ttft: gamma + delta,
-        rho: 0,
-        maxRatePerReplica: (1000 * batchSize) / (gamma + delta + alpha + beta * batchSize) || 0,
-        totalRate: 0,
-      });
-      continue;
-    }
+    const outcome = perf ? candidateOn(acc, perf, context) : `no perf data for model ${server.model} on ${acc.name}`;
+    if (typeof outcome === 'string') result.rejected.push({ accelerator: acc.name, reason: outcome });
+    // Every accelerator gives a server without load the same empty allocation: keep one.
+    else if (outcome.accelerator !== '' || result.candidates.length === 0) result.candidates.push(outcome);
+  }
+  result.candidates.sort(compareCandidates);
+  return result;
+}
 
-    const outTokens = load.avgOutTokens;
-    const batchSize =
-      server.maxBatchSize > 0 ? server.maxBatchSize : Math.max(Math.floor((perf.maxBatchSize * perf.atTokens) / outTokens), 1);
-    if (batchSize > MAX_BATCH_SIZE) {
-      result.rejected.push({ accelerator: acc.name, reason: `batch size ${batchSize} exceeds the limit of ${MAX_BATCH_SIZE}` });
-      continue;
-    }
-    const sized = sizeModel(cache, batchSize, perf, load.avgInTokens, outTokens, target, options.counter);
-    if ('reason' in sized || !sized.sizing.feasible) {
-      const reason = 'reason' in sized ? sized.reason : (sized.sizing as { reason: string }).reason;
-      result.rejected.push({ accelerator: acc.name, reason });
-      continue;
-    }
-    const { analyzer, sizing } = sized;
-    const maxRatePerReplica = f32(sizing.metrics.throughput);
-    const tps = f32(target['slo-tps']);
-    // requests per second the server must take
-    const totalRate = tps > 0 ? f32(tps / outTokens) : f32(f32(load.arrivalRate) / 60);
-    const numReplicas = Math.max(Math.ceil(totalRate / maxRatePerReplica), server.minNumReplicas);
-    if (!(numReplicas <= MAX_REPLICAS)) {
-      result.rejected.push({
-        accelerator: acc.name,
-        reason: `needs more than ${MAX_REPLICAS} replicas (${totalRate} requests/s at most ${maxRatePerReplica} per replica)`,
-      });
-      continue;
-    }
-    const metrics = analyzer.metricsAtRate(totalRate / numReplicas);
+interface AcceleratorContext {
+  server: ServerSpec;
+  target: ModelTarget;
+  cache: SizingCache;
+  counter?: EvaluationCounter;
+}
+
+/** The candidate allocation of `server` on `acc`, or why there is none. */
+function candidateOn(acc: AcceleratorSpec, perf: ModelAcceleratorPerfData, context: AcceleratorContext): Candidate | string {
+  const { server, target } = context;
+  const current = server.currentAlloc;
+  const load = current.load;
+  const instances = perf.accCount > 0 ? perf.accCount : 1;
+  const placed = (numReplicas: number, batchSize: number) => {
     const alloc = {
-      ...base,
       accelerator: acc.name,
+      acceleratorType: acc.type,
+      unitsPerReplica: instances * acc.multiplicity,
       numReplicas,
       batchSize,
       cost: f32(f32(acc.cost) * instances * numReplicas),
     };
-    result.candidates.push({
-      ...alloc,
-      value: transitionPenalty(current, alloc),
-      itl: metrics.itl,
-      ttft: metrics.ttft,
-      rho: metrics.rho,
-      maxRatePerReplica,
-      totalRate,
-      analyzer,
+    return { ...alloc, value: transitionPenalty(current, alloc) };
+  };
+
+  if (load.arrivalRate === 0 || load.avgOutTokens === 0) {
+    if (server.minNumReplicas === 0) {
+      const empty = { accelerator: '', acceleratorType: '', unitsPerReplica: 0, numReplicas: 0, batchSize: 0, cost: 0 };
+      return { ...empty, value: transitionPenalty(current, empty), itl: 0, ttft: 0, rho: 0, maxRatePerReplica: 0, totalRate: 0 };
+    }
+    const batchSize = server.maxBatchSize > 0 ? server.maxBatchSize : perf.maxBatchSize;
+    const alpha = f32(perf.decodeParms.alpha);
+    const beta = f32(perf.decodeParms.beta);
+    const gamma = f32(perf.prefillParms.gamma);
+    const delta = f32(perf.prefillParms.delta);
+    // No load: the latencies of a single request, as the reference reports them.
+    return withinRange({
+      ...placed(server.minNumReplicas, batchSize),
+      itl: alpha + beta,
+      ttft: gamma + delta,
+      rho: 0,
+      maxRatePerReplica: (1000 * batchSize) / (gamma + delta + alpha + beta * batchSize) || 0,
+      totalRate: 0,
     });
   }
-  result.candidates.sort(compareCandidates);
-  return result;
+
+  const outTokens = load.avgOutTokens;
+  const batchSize =
+    server.maxBatchSize > 0 ? server.maxBatchSize : Math.max(Math.floor((perf.maxBatchSize * perf.atTokens) / outTokens), 1);
+  if (batchSize > MAX_BATCH_SIZE) return `batch size ${batchSize} exceeds the limit of ${MAX_BATCH_SIZE}`;
+  const sized = sizeModel(context.cache, batchSize, perf, load.avgInTokens, outTokens, target, context.counter);
+  if ('reason' in sized) return sized.reason;
+  const { analyzer, sizing } = sized;
+  if (!sizing.feasible) return sizing.reason;
+  const maxRatePerReplica = f32(sizing.metrics.throughput);
+  const tps = f32(target['slo-tps']);
+  // requests per second the server must take
+  const totalRate = tps > 0 ? f32(tps / outTokens) : f32(f32(load.arrivalRate) / 60);
+  const numReplicas = Math.max(Math.ceil(totalRate / maxRatePerReplica), server.minNumReplicas);
+  if (!(numReplicas <= MAX_REPLICAS)) {
+    return `needs more than ${MAX_REPLICAS} replicas (${totalRate} requests/s at most ${maxRatePerReplica} per replica)`;
+  }
+  const metrics = analyzer.metricsAtRate(totalRate / numReplicas);
+  return withinRange({
+    ...placed(numReplicas, batchSize),
+    itl: metrics.itl,
+    ttft: metrics.ttft,
+    rho: metrics.rho,
+    maxRatePerReplica,
+    totalRate,
+    analyzer,
+  });
+}
+
+/** A candidate whose cost, value or latencies do not fit a float32 (as answers carry them) is refused. */
+function withinRange(candidate: Candidate): Candidate | string {
+  for (const field of ['cost', 'value', 'itl', 'ttft', 'maxRatePerReplica'] as const) {
+    if (!(Math.abs(candidate[field]) <= FLOAT32_MAX)) return `${field} ${candidate[field]} is beyond the float32 range of the answer`;
+  }
+  return candidate;
 }
 
 function sizeModel(

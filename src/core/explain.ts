@@ -135,7 +135,7 @@ function decide(
     const why =
       solver === 'milp'
         ? 'serving it within its SLOs would leave a server of higher priority short, or fewer servers of its own priority served'
-        : `no candidate fits the capacity left (${refusals.map((r) => `${r.acceleratorType}: ${r.unitsNeeded} needed, ${r.unitsLeft} left`).join('; ')})`;
+        : `no candidate fits the capacity left (${refusals.map((r) => `${r.accelerator}: ${r.unitsNeeded} ${r.acceleratorType} units needed, ${r.unitsLeft} left`).join('; ')})`;
     return { status: 'unallocated', decision: `${why}; the saturation policy gave it nothing` };
   }
   if (allocation.bestEffort) {

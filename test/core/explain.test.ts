@@ -73,7 +73,7 @@ describe('explain', () => {
     const forced = servers.find((s) => /capacity forced/.test(s.decision));
     const left = servers.find((s) => s.status === 'unallocated');
     expect(forced ?? left).toBeDefined();
-    if (left) expect(left.decision).toMatch(/no candidate fits the capacity left \(.*needed/);
+    if (left) expect(left.decision).toMatch(/no candidate fits the capacity left \(\w+: \d+ \w+ units needed, \d+ left/);
     const refused = servers.flatMap((s) => s.candidates).filter((c) => c.note?.startsWith('no room'));
     expect(refused.length).toBeGreaterThan(0);
   });

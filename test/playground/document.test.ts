@@ -1,14 +1,13 @@
 /**
- * The playground's pure parts, in Node: where the editor marks a problem, how loaded files
- * combine, and why an unallocated server got nothing.
+ * The playground's pure parts, in Node: where the editor marks a problem and how loaded files
+ * combine.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readDocument } from '../../playground/document.js';
 import { combineFiles } from '../../playground/input-files.js';
 import { JsonSyntaxError, parseLocatedJson } from '../../playground/json-lines.js';
-import { unallocatedReason } from '../../playground/reasons.js';
-import { computeCandidates, parseWith, System, SystemDataSchema, type Candidate } from '../../src/core/index.js';
+import { parseWith, SystemDataSchema } from '../../src/core/index.js';
 import { SAMPLES } from '../../src/samples/index.js';
 
 const SMALL = `${JSON.stringify(SAMPLES.small, null, 2)}\n`;
@@ -168,36 +167,5 @@ describe('combineFiles', () => {
       expect.stringMatching(/^other\.json: has none of the top-level keys system, accelerators, count, models, serviceClasses, servers, optimizer$/),
       'list.json: not a JSON object',
     ]);
-  });
-});
-
-describe('unallocatedReason', () => {
-  const data = parseWith(SystemDataSchema, SAMPLES.small);
-
-  it("gives the server's own reason, else every accelerator's", () => {
-    const system = System.fromSpec(data.system);
-    system.addServer({ ...system.listServers()[0], name: 'lost', class: 'Nowhere' });
-    const lost = computeCandidates(system).find((s) => s.server === 'lost')!;
-    expect(unallocatedReason(lost)).toBe(lost.reason);
-
-    const tight = System.fromSpec(data.system);
-    const first = tight.listServers()[0];
-    tight.addServiceClass('Tight', 1);
-    tight.addServiceClassModelTargets({ name: 'Tight', priority: 1, modelTargets: [{ model: first.model, 'slo-itl': 0.001, 'slo-ttft': 0, 'slo-tps': 0 }] });
-    tight.addServer({ ...first, name: 'tight', class: 'Tight' });
-    const candidates = computeCandidates(tight).find((s) => s.server === 'tight')!;
-    expect(candidates.candidates).toEqual([]);
-    const reason = unallocatedReason(candidates);
-    for (const { accelerator, reason: why } of candidates.rejected) {
-      expect(reason).toContain(why.startsWith('no perf data') ? accelerator : `${accelerator}: ${why}`);
-    }
-  });
-
-  it('says the capacity went to others when the server had candidates', () => {
-    const system = System.fromSpec(data.system);
-    const withCandidates = computeCandidates(system).find((s) => s.candidates.length > 0)!;
-    expect(unallocatedReason(withCandidates)).toBe('capacity taken by other servers');
-    const idle: Candidate = { ...withCandidates.candidates[0], accelerator: '', acceleratorType: '', numReplicas: 0 };
-    expect(unallocatedReason({ ...withCandidates, candidates: [idle] })).toMatch(/^no load/);
   });
 });

@@ -13,7 +13,17 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build, mergeConfig } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import playgroundConfig from '../../playground/vite.config.ts';
-import { optimize, parseWith, System, SystemDataSchema, type MipSolver, type OptimizerSpec } from '../../src/core/index.js';
+import {
+  explain,
+  optimize,
+  parseWith,
+  System,
+  SystemDataSchema,
+  type MipSolver,
+  type OptimizerSpec,
+  type ServerExplanation,
+  type SolverSummary,
+} from '../../src/core/index.js';
 import { loadNodeMipSolver } from '../../src/highs/load-node.js';
 import { SAMPLES } from '../../src/samples/index.js';
 
@@ -46,12 +56,15 @@ function serveStatic(root: string): Promise<Server> {
   return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
 }
 
-/** The core's own run of a sample, as the page should show it. */
+/** The core's own run of a sample, and its explanation, as the page should show them. */
 function coreRun(sample: 'small' | 'large', arrivalScale: number, flags: Partial<OptimizerSpec> = {}, mipSolver?: MipSolver) {
   const data = parseWith(SystemDataSchema, SAMPLES[sample]);
   for (const server of data.system.serverData.servers) server.currentAlloc.load.arrivalRate *= arrivalScale;
   const system = System.fromSpec(data.system);
-  return { system, result: optimize(system, { ...data.system.optimizerData.optimizer, ...flags }, { mipSolver }) };
+  const spec = { ...data.system.optimizerData.optimizer, ...flags };
+  // explain() works on a copy of the system, so that optimize() below starts from the same one.
+  const explanation = explain(system, spec, { mipSolver });
+  return { system, explanation, result: optimize(system, spec, { mipSolver }) };
 }
 
 interface ShownCell {
@@ -94,7 +107,7 @@ async function expectPageShowsCore(
   flags: Partial<OptimizerSpec> = {},
   mipSolver?: MipSolver,
 ): Promise<void> {
-  const { system, result } = coreRun(sample, arrivalScale, flags, mipSolver);
+  const { system, explanation, result } = coreRun(sample, arrivalScale, flags, mipSolver);
   const rows = await shownRows(page);
   const servers = system.listServers();
   expect(rows.map((row) => row.server).sort()).toEqual(servers.map((server) => server.name).sort());
@@ -105,7 +118,8 @@ async function expectPageShowsCore(
     const allocation = result.solution.allocations[row.server];
     if (!allocation) {
       expect(row.status, row.server).toBe('unallocated');
-      expect(row.cells.reason.text, row.server).toMatch(/not allocated\s*\S/);
+      const { decision } = explanation.servers.find((s) => s.server === row.server)!;
+      expect(row.cells.reason.text, row.server).toBe(`not allocated ${decision}`);
       continue;
     }
     const bestEffort = result.allocations.get(row.server)!.bestEffort;
@@ -113,7 +127,8 @@ async function expectPageShowsCore(
     expect(row.status, row.server).toBe(bestEffort ? 'best-effort' : 'allocated');
     expect(
       {
-        accelerator: row.cells.accelerator.text,
+        accelerator: row.cells.accelerator.value,
+        where: row.cells.accelerator.text,
         replicas: row.cells.replicas.value,
         batch: row.cells.batch.text,
         cost: row.cells.cost.value,
@@ -125,6 +140,7 @@ async function expectPageShowsCore(
       row.server,
     ).toEqual({
       accelerator: allocation.accelerator,
+      where: allocation.placements ? allocation.placements.map((p) => `${p.numReplicas} × ${p.accelerator}`).join(' + ') : allocation.accelerator || 'none (no load)',
       replicas: String(allocation.numReplicas),
       batch: String(allocation.maxBatch),
       cost: String(allocation.cost),
@@ -141,6 +157,79 @@ async function expectPageShowsCore(
   const shownTotal = await page.getByTestId('total-cost').textContent();
   expect(shownTotal).toMatch(/^\d+(\.\d+)?$/);
   expect(Math.abs(Number(shownTotal) - total)).toBeLessThanOrEqual(0.005);
+}
+
+interface ShownExplanation {
+  server: string | null;
+  status: string | null;
+  decision: string | null;
+  facts: Record<string, string>;
+  candidates: Record<string, string | null>[];
+}
+
+function shownExplanation(page: Page): Promise<ShownExplanation> {
+  return page.getByTestId('explanation').evaluate((panel) => ({
+    server: panel.getAttribute('data-server'),
+    status: panel.getAttribute('data-status'),
+    decision: panel.querySelector('[data-field="decision"]')?.textContent ?? null,
+    facts: Object.fromEntries([...panel.querySelectorAll('dd[data-field]')].map((dd) => [dd.getAttribute('data-field'), dd.textContent ?? ''])),
+    candidates: [...panel.querySelectorAll('[data-testid="candidate"]')].map((row) => {
+      const value = (field: string) => row.querySelector(`[data-field="${field}"]`)?.getAttribute('data-value') ?? null;
+      return {
+        accelerator: row.getAttribute('data-accelerator'),
+        feasible: row.getAttribute('data-feasible'),
+        chosen: row.getAttribute('data-chosen'),
+        replicas: value('replicas'),
+        batch: value('batch'),
+        cost: value('cost'),
+        reason: row.querySelector('[data-field="reason"]')?.textContent ?? null,
+        note: row.querySelector('[data-field="note"]')?.textContent ?? null,
+      };
+    }),
+  }));
+}
+
+/** The open explanation panel shows exactly the core's explanation of `server`. */
+async function expectPanelShowsCore(page: Page, server: ServerExplanation): Promise<void> {
+  const shown = await shownExplanation(page);
+  const optional = (value: number | undefined) => (value === undefined ? null : String(value));
+  expect({ server: shown.server, status: shown.status, decision: shown.decision }).toEqual({ server: server.server, status: server.status, decision: server.decision });
+  expect(shown.candidates).toEqual(
+    server.candidates.map((candidate) => ({
+      accelerator: candidate.accelerator,
+      feasible: String(candidate.feasible),
+      chosen: String(candidate.chosen),
+      replicas: optional(candidate.numReplicas),
+      batch: optional(candidate.batchSize),
+      cost: optional(candidate.cost),
+      reason: candidate.reason ?? null,
+      // A feasible candidate always shows its note cell, empty for the chosen one.
+      note: candidate.feasible ? (candidate.note ?? '') : null,
+    })),
+  );
+  expect(shown.facts.load).toContain(`${server.load.avgInTokens} tokens in · ${server.load.avgOutTokens} tokens out`);
+  if (server.targets && server.targets.itl > 0) expect(shown.facts['slo-targets']).toContain(`ITL ${server.targets.itl} ms`);
+}
+
+function allocationRow(page: Page, server: string) {
+  return page.locator(`[data-testid="allocation-row"][data-server="${server}"]`);
+}
+
+/** The summary box shows the core's MILP summary: status and servers within SLO by priority. */
+async function expectSummaryShowsCore(page: Page, summary: SolverSummary | undefined): Promise<void> {
+  expect(summary).toBeDefined();
+  const box = page.getByTestId('solver-summary');
+  expect(await box.isVisible()).toBe(true);
+  const shown = await box.evaluate((element) => ({
+    status: element.getAttribute('data-status'),
+    statusText: element.querySelector('[data-field="status"]')?.textContent,
+    served: [...element.querySelectorAll('[data-testid="served-within-slo"]')].map((item) => [item.getAttribute('data-priority'), Number(item.getAttribute('data-count'))]),
+    objective: Number(element.querySelector('[data-field="objective"]')?.getAttribute('data-value')),
+  }));
+  expect(shown.status).toBe(summary!.status);
+  expect(shown.statusText).toBe(summary!.status);
+  expect(shown.served).toEqual(Object.entries(summary!.servedWithinSLO).sort(([a], [b]) => Number(a) - Number(b)));
+  expect(shown.objective).toBeCloseTo(summary!.objective, 2);
 }
 
 async function runAndWait(page: Page, runs: number, arrivalScale = 1): Promise<void> {
@@ -246,12 +335,29 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 60
     expect(await page.getByTestId('problem').count()).toBe(0);
   });
 
-  it('solves with HiGHS in the browser when milpSolver is set, as the core does on Node', async () => {
+  it('solves with HiGHS in the browser when milpSolver is set, as the core does on Node, and shows its summary', async () => {
     const mipSolver = await loadNodeMipSolver();
     const runs = Number(await page.getByTestId('results').getAttribute('data-runs'));
     await page.getByTestId('flag-milpSolver').check();
     await runAndWait(page, runs + 1);
     await expectPageShowsCore(page, 'small', 1, { milpSolver: true }, mipSolver);
+    await expectSummaryShowsCore(page, coreRun('small', 1, { milpSolver: true }, mipSolver).result.solution.summary);
+
+    // Heterogeneous: some servers' replicas are split, and the row says where they went.
+    await page.getByTestId('flag-heterogeneous').check();
+    await runAndWait(page, runs + 2);
+    const flags = { milpSolver: true, heterogeneous: true };
+    await expectPageShowsCore(page, 'small', 1, flags, mipSolver);
+    const { result, explanation } = coreRun('small', 1, flags, mipSolver);
+    await expectSummaryShowsCore(page, result.solution.summary);
+    const split = explanation.servers.find((server) => server.allocation?.placements);
+    expect(split).toBeDefined();
+    await allocationRow(page, split!.server).click();
+    await page.waitForSelector(`[data-testid="explanation"][data-server="${split!.server}"]`);
+    await expectPanelShowsCore(page, split!);
+    expect(split!.candidates.filter((candidate) => candidate.chosen).length).toBe(split!.allocation!.placements!.length);
+    await page.screenshot({ path: join(SCREENSHOTS, 'playground-milp.png'), fullPage: true });
+    await page.getByTestId('flag-heterogeneous').uncheck();
     await page.getByTestId('flag-milpSolver').uncheck();
   });
 
@@ -263,6 +369,42 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 60
     const runs = Number(await page.getByTestId('results').getAttribute('data-runs'));
     await runAndWait(page, runs + 1);
     await expectPageShowsCore(page, 'large', 1);
+    // The greedy solver adds no summary; the new document closed the last explanation.
+    expect(await page.getByTestId('solver-summary').isHidden()).toBe(true);
+    expect(await page.getByTestId('explanation').isHidden()).toBe(true);
     await page.screenshot({ path: join(SCREENSHOTS, 'playground-large.png'), fullPage: true });
+  });
+
+  it("shows the core's explanation of a server when its row is clicked", async () => {
+    const { explanation } = coreRun('large', 1);
+    // One with every kind of candidate: chosen, refused for lack of room, infeasible.
+    const server = explanation.servers.find(
+      (s) => s.status === 'allocated' && s.candidates.some((c) => !c.feasible) && s.candidates.some((c) => c.note?.startsWith('no room')),
+    );
+    expect(server).toBeDefined();
+    await allocationRow(page, server!.server).click();
+    await page.waitForSelector(`[data-testid="explanation"][data-server="${server!.server}"]`);
+    await expectPanelShowsCore(page, server!);
+    expect(await allocationRow(page, server!.server).getAttribute('aria-expanded')).toBe('true');
+    await page.getByTestId('explanation').screenshot({ path: join(SCREENSHOTS, 'playground-explanation.png') });
+  });
+
+  it('explains a best-effort server, opened and closed from the keyboard', async () => {
+    const { explanation } = coreRun('large', 1);
+    const server = explanation.servers.find((s) => s.status === 'best-effort');
+    expect(server).toBeDefined();
+    const row = allocationRow(page, server!.server);
+    expect(await row.getAttribute('tabindex')).toBe('0');
+    await row.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`[data-testid="explanation"][data-server="${server!.server}"]`);
+    await expectPanelShowsCore(page, server!);
+    expect(server!.candidates.filter((c) => c.chosen).map((c) => c.accelerator)).toEqual([server!.allocation!.accelerator]);
+    await page.getByTestId('explanation').screenshot({ path: join(SCREENSHOTS, 'playground-explanation-best-effort.png') });
+
+    // Escape closes the panel and gives the focus back to the row.
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid="explanation"]', { state: 'hidden' });
+    expect(await row.evaluate((element) => element === element.ownerDocument.activeElement)).toBe(true);
   });
 });

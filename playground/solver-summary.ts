@@ -1,0 +1,51 @@
+/** How the MILP solver did, from the summary it adds to the answer; greedy answers have none. */
+import type { SolverSummary } from '../src/core/index.js';
+import { h } from './dom.js';
+import { formatCost, formatPercent } from './format.js';
+
+const STATUS_CLASSES: Record<SolverSummary['status'], string> = {
+  optimal: 'ok',
+  'time-limit': 'best-effort',
+  infeasible: 'missed',
+  failed: 'missed',
+};
+
+/** Shows `summary` in `box`, or hides the box when the answer carries none. */
+export function renderSolverSummary(box: HTMLElement, summary: SolverSummary | undefined): void {
+  box.hidden = !summary;
+  if (!summary) {
+    box.replaceChildren();
+    delete box.dataset.status;
+    return;
+  }
+  box.dataset.status = summary.status;
+  // Keys are priorities as strings: in numeric order, so that 10 comes after 2.
+  const served = Object.entries(summary.servedWithinSLO).sort(([a], [b]) => Number(a) - Number(b));
+  const stages = summary.stages.map((stage) => `${stage.stage}: ${stage.status}${stage.objective === undefined ? '' : ` (${formatCost(stage.objective)})`}`).join('\n');
+  box.replaceChildren(
+    h('div', { class: 'solver-head' }, [
+      h('strong', { text: 'MILP' }),
+      h('span', { class: 'meta', text: `${summary.solver} · ${summary.formulation} formulation` }),
+      h('span', { class: `tag ${STATUS_CLASSES[summary.status]}`, text: summary.status, title: `stages, in order:\n${stages}`, data: { field: 'status' } }),
+    ]),
+    h('dl', {}, [
+      item('Objective', formatCost(summary.objective), 'objective', summary.objective, 'total value of the last stage: cost with transition penalties, cents per hour'),
+      item('Gap', formatPercent(summary.gap), 'gap', summary.gap, 'relative gap between the objective and the best bound'),
+      item('Time', `${Math.round(summary.ms)} ms`, 'ms', summary.ms, 'all stages, in this browser'),
+    ]),
+    h('p', { class: 'served' }, [
+      h('span', { class: 'label', text: 'Servers within SLO, by priority' }),
+      ...served.map(([priority, count]) =>
+        h('span', { class: 'served-count', data: { testid: 'served-within-slo', priority, count: String(count) }, title: `priority ${priority}` }, [
+          h('small', { text: `P${priority}` }),
+          ` ${count}`,
+        ]),
+      ),
+    ]),
+    ...(summary.note ? [h('p', { class: 'note', text: summary.note })] : []),
+  );
+}
+
+function item(term: string, text: string, field: string, value: number, title: string): HTMLElement {
+  return h('div', { title }, [h('dt', { text: term }), h('dd', { text, data: { field, value: String(value) } })]);
+}
