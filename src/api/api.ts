@@ -3,7 +3,7 @@
  * Node server, the Cloudflare Worker and the tests. Each runtime brings its own SystemStore.
  */
 import { Router, type IRequest } from 'itty-router';
-import { ValidationError, type OptimizeOptions } from '../core/index.js';
+import { ValidationError, type MipSolver, type OptimizeOptions } from '../core/index.js';
 import { ApiError, errorResponse } from './errors.js';
 import { healthRoute, type ApiMode } from './health.js';
 import { jsonResponse } from './json-response.js';
@@ -19,6 +19,11 @@ export interface ApiOptions {
   mode?: ApiMode;
   /** passed to the core's optimize, e.g. the MILP solver this runtime loads */
   optimizeOptions?: OptimizeOptions;
+  /**
+   * Loads the MILP solver when a request asks for milpSolver and optimizeOptions has none, so
+   * that other requests do not pay for loading it (the Worker's isolates start often).
+   */
+  loadMipSolver?: () => Promise<MipSolver>;
 }
 
 export interface Api {
@@ -50,8 +55,8 @@ function verbOf(path: string): string {
   return `/${path.split('/')[1]}`;
 }
 
-export function createApi({ store, mode = 'stateful', optimizeOptions = {} }: ApiOptions): Api {
-  const context: RouteContext = { store, optimizeOptions };
+export function createApi({ store, mode = 'stateful', optimizeOptions = {}, loadMipSolver }: ApiOptions): Api {
+  const context: RouteContext = { store, optimizeOptions, loadMipSolver };
   let openApiDocument: unknown;
   const openApiRoute: Route = {
     method: 'GET',

@@ -26,13 +26,16 @@ export async function readJsonBody(request: Request): Promise<unknown> {
   }
 }
 
-async function readText(request: Request): Promise<string> {
+/**
+ * A request's body as bytes (empty when it has none), refused with a 413 once it is known to
+ * be over MAX_BODY_BYTES. What is left of a refused body stays unread, not cancelled: the
+ * runtime adapter decides what to do with it (both read it to its end and drop it). The Worker
+ * reads bodies so before passing them to a Durable Object.
+ */
+export async function readBody(request: Request): Promise<Uint8Array> {
   const body = request.body;
-  if (body === null) return '';
-  if (Number(request.headers.get('content-length')) > MAX_BODY_BYTES) {
-    await body.cancel();
-    throw tooLarge();
-  }
+  if (body === null) return new Uint8Array(0);
+  if (Number(request.headers.get('content-length')) > MAX_BODY_BYTES) throw tooLarge();
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -44,7 +47,7 @@ async function readText(request: Request): Promise<string> {
     if (done) break;
     size += value.byteLength;
     if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
+      reader.releaseLock();
       throw tooLarge();
     }
     chunks.push(value);
@@ -55,8 +58,13 @@ async function readText(request: Request): Promise<string> {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
+  return bytes;
+}
+
+async function readText(request: Request): Promise<string> {
+  const bytes = await readBody(request);
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
     throw invalidBody('not valid UTF-8');
   }

@@ -1,6 +1,6 @@
 /** What the API knows about one verb: enough to serve it, refuse it and document it. */
 import type { z } from 'zod';
-import type { OptimizeOptions } from '../core/index.js';
+import type { MipSolver, OptimizeOptions } from '../core/index.js';
 import type { SystemStore } from './store.js';
 
 /** Path parameters by name, URL-decoded. */
@@ -11,6 +11,8 @@ export interface RouteContext {
   store: SystemStore;
   /** passed to the core's optimize, e.g. the MILP solver this runtime loads */
   optimizeOptions: OptimizeOptions;
+  /** loads the MILP solver when a request needs it and optimizeOptions has none */
+  loadMipSolver?: () => Promise<MipSolver>;
 }
 
 export interface Route {

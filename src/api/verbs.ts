@@ -26,7 +26,9 @@ import {
   optimize,
   parseWith,
   System,
+  type OptimizeOptions,
   type OptimizerData,
+  type OptimizerSpec,
   type ServiceClassSpec,
 } from '../core/index.js';
 import { found, notFound } from './errors.js';
@@ -133,6 +135,12 @@ function parseOptimizeRequest(json: unknown): OptimizerData {
   return isOptimizerData(json) ? parseWith(OptimizerDataSchema, json) : { optimizer: parseWith(OptimizerSpecSchema, json) };
 }
 
+/** The core's options for `spec`, with the MILP solver loaded if it asks for one. */
+async function optimizeOptionsFor(spec: OptimizerSpec, { optimizeOptions, loadMipSolver }: RouteContext): Promise<OptimizeOptions> {
+  if (!spec.milpSolver || optimizeOptions.mipSolver || !loadMipSolver) return optimizeOptions;
+  return { ...optimizeOptions, mipSolver: await loadMipSolver() };
+}
+
 export const VERBS: readonly Route[] = [
   echo('/setAccelerators', 'Add or replace accelerator specs (by name); answers them',
     AcceleratorDataSchema, (system, data) => system.setAccelerators(data.accelerators)),
@@ -232,14 +240,17 @@ export const VERBS: readonly Route[] = [
     }),
 
   post('/optimize', "Optimize the stored system; sets every server's desired allocation",
-    OptimizeRequestSchema, AllocationSolutionSchema, (data, { store, optimizeOptions }) =>
-      store.update((system) => optimize(system, data.optimizer, optimizeOptions).solution),
+    OptimizeRequestSchema, AllocationSolutionSchema, async (data, context) => {
+      const options = await optimizeOptionsFor(data.optimizer, context);
+      return context.store.update((system) => optimize(system, data.optimizer, options).solution);
+    },
     { parse: parseOptimizeRequest }),
   post('/optimizeOne', 'Optimize the given system, which replaces the stored one (the /get verbs read it afterwards)',
-    SystemDataSchema, AllocationSolutionSchema, async (data, { store, optimizeOptions }) => {
+    SystemDataSchema, AllocationSolutionSchema, async (data, context) => {
+      const spec = data.system.optimizerData.optimizer;
       const system = System.fromSpec(data.system);
-      const { solution } = optimize(system, data.system.optimizerData.optimizer, optimizeOptions);
-      await store.replace(system);
+      const { solution } = optimize(system, spec, await optimizeOptionsFor(spec, context));
+      await context.store.replace(system);
       return solution;
     },
     { stateless: true }),

@@ -1,11 +1,15 @@
-/** The Node adapter, started in-process on a free port, spoken to over HTTP. */
+/**
+ * The Node adapter, started in-process on a free port, spoken to over HTTP: what only it does
+ * (port 0, log lines, static files). The API over HTTP is test/http's suite, run against this
+ * server and the Worker alike.
+ */
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApi, MAX_BODY_BYTES, MemorySystemStore } from '../../src/api/index.js';
-import { optimize, parseWith, System, SystemDataSchema } from '../../src/core/index.js';
+import { createApi, MemorySystemStore } from '../../src/api/index.js';
+import { parseWith, System, SystemDataSchema } from '../../src/core/index.js';
 import { createNodeServer, listen } from '../../src/node/http-server.js';
 import { SAMPLES } from '../../src/samples/index.js';
 
@@ -38,42 +42,6 @@ describe('the Node server', () => {
     const response = await fetch(url('/health'));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'ok', mode: 'stateful' });
-  });
-
-  it('/optimize on the loaded sample equals core optimize on the same data', async () => {
-    const expected = optimize(System.fromSpec(sample), sample.optimizerData.optimizer).solution;
-    const response = await fetch(url('/optimize'), { method: 'POST', body: JSON.stringify(sample.optimizerData) });
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual(expected);
-  });
-
-  it('passes bodies, path parameters and statuses through', async () => {
-    const added = await fetch(url('/addAccelerator'), { method: 'POST', body: JSON.stringify({ name: 'H 100', cost: 80 }) });
-    expect(added.status).toBe(200);
-    const got = await fetch(url('/getAccelerator/H%20100'));
-    expect(await got.json()).toMatchObject({ name: 'H 100', cost: 80 });
-    const bad = await fetch(url('/addAccelerator'), { method: 'POST', body: '{"cost": -1}' });
-    expect(bad.status).toBe(400);
-    expect(await bad.json()).toEqual({ message: 'cost: must not be negative', issues: [{ path: 'cost', message: 'must not be negative' }] });
-    const wrong = await fetch(url('/getServers'), { method: 'PUT', body: '{}' });
-    expect(wrong.status).toBe(405);
-    expect(wrong.headers.get('allow')).toBe('GET');
-  });
-
-  it('answers 413 to a streamed body over 5 MB and then serves the next request', async () => {
-    const chunk = new Uint8Array(1024 * 1024).fill(32);
-    let sent = 0;
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (sent > MAX_BODY_BYTES + chunk.length) controller.close();
-        else controller.enqueue(chunk);
-        sent += chunk.length;
-      },
-    });
-    const response = await fetch(url('/setServers'), { method: 'POST', body, duplex: 'half' } as RequestInit);
-    expect(response.status).toBe(413);
-    expect(((await response.json()) as { message: string }).message).toMatch(/too large/);
-    expect((await fetch(url('/getServers'))).status).toBe(200);
   });
 
   it('logs one line per request: method, path, status, ms', async () => {

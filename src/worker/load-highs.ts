@@ -1,0 +1,38 @@
+/**
+ * HiGHS in workerd: wrangler bundles the .wasm as a compiled WebAssembly.Module (a Worker may
+ * not compile code at run time), and Emscripten's `instantiateWasm` hook hands it to the
+ * loader, which ignores its documented wasmBinary/wasmModule options there. Loaded once per
+ * isolate, on first use.
+ */
+import loadHighs, { type Highs, type InitOptions } from 'highs';
+import highsWasm from '../../node_modules/highs/build/highs.wasm';
+import type { MipSolver } from '../core/mip-solver.js';
+import { highsMipSolver } from '../highs/highs-solver.js';
+
+/** Emscripten's hook, missing from the package's types. */
+interface InstantiateWasmOption {
+  instantiateWasm(imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance) => void): object;
+}
+
+function instantiate(): Promise<Highs> {
+  // The hook has no way to report a failure to the loader, so it rejects this promise instead.
+  return new Promise((resolve, reject) => {
+    const options: InitOptions & InstantiateWasmOption = {
+      instantiateWasm: (imports, done) => {
+        WebAssembly.instantiate(highsWasm, imports).then(done, reject);
+        return {};
+      },
+    };
+    loadHighs(options).then(resolve, reject);
+  });
+}
+
+let loading: Promise<MipSolver> | undefined;
+
+export function loadWorkerMipSolver(): Promise<MipSolver> {
+  loading ??= instantiate().then(highsMipSolver, (error: unknown) => {
+    loading = undefined;
+    throw error;
+  });
+  return loading;
+}

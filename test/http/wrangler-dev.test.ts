@@ -1,0 +1,65 @@
+/**
+ * The HTTP suite against the Worker under a real `wrangler dev` (workerd, local and offline),
+ * each test in a system of its own; then what only the Worker does: many systems, the default
+ * one, and state that survives a restart with the same --persist-to folder.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeHttpApi, readState, request, smallSample } from './suite.js';
+import { startWranglerDev, type WranglerDev } from './wrangler-dev.js';
+
+const persistTo = mkdtempSync(join(tmpdir(), 'inferno-wrangler-'));
+let worker: WranglerDev;
+let systems = 0;
+
+beforeAll(async () => {
+  worker = await startWranglerDev(persistTo);
+}, 90_000);
+
+afterAll(async () => {
+  await worker?.stop();
+  rmSync(persistTo, { recursive: true, force: true });
+}, 30_000);
+
+describeHttpApi('the Worker under wrangler dev', { base: () => worker.url, systemPrefix: () => `/systems/suite-${++systems}` });
+
+describe('the Worker: many systems', () => {
+  const call = (method: string, path: string, body?: unknown) => request(worker.url, method, path, body);
+
+  it('bare verbs use the default system, which starts with the small sample', async () => {
+    const servers = smallSample().system.serverData.servers.map((server) => server.name).sort();
+    const { status, body } = await call('GET', '/getServers');
+    expect(status).toBe(200);
+    expect(body.servers.map((server: { name: string }) => server.name)).toEqual(servers);
+    expect(await readState(worker.url, '/systems/default')).toEqual(await readState(worker.url, ''));
+  });
+
+  it('/systems/{id}/ selects a system of its own, which starts empty', async () => {
+    expect(await readState(worker.url, '/systems/fresh.1')).toEqual({ accelerators: [], capacities: [], models: [], serviceClasses: [], servers: [] });
+    expect((await call('POST', '/systems/iso-a/addAccelerator', { name: 'only-in-a', cost: 1 })).status).toBe(200);
+    expect(await call('GET', '/systems/iso-a/getAccelerator/only-in-a')).toMatchObject({ status: 200, body: { cost: 1 } });
+    expect((await call('GET', '/systems/iso-b/getAccelerator/only-in-a')).status).toBe(404);
+    expect((await call('GET', '/getAccelerator/only-in-a')).status).toBe(404);
+  });
+
+  it('refuses an invalid system id with a 400 that names it', async () => {
+    for (const id of ['', 'a%20b', 'x'.repeat(65), '%C3%A9']) {
+      const { status, body } = await call('GET', `/systems/${id}/getServers`);
+      expect(status, id).toBe(400);
+      expect(body.issues, id).toEqual([{ path: 'systemId', message: expect.stringContaining(`not "${id}"`) }]);
+    }
+    expect((await call('GET', `/systems/${'x'.repeat(64)}/getServers`)).status).toBe(200);
+  });
+
+  it('keeps every system across a restart with the same --persist-to folder', async () => {
+    expect((await call('GET', '/addServiceClass/Restarted/7')).status).toBe(200);
+    expect((await call('POST', '/systems/kept/optimizeOne', smallSample())).status).toBe(200);
+    const before = { default: await readState(worker.url, ''), kept: await readState(worker.url, '/systems/kept') };
+    await worker.stop();
+    worker = await startWranglerDev(persistTo);
+    expect({ default: await readState(worker.url, ''), kept: await readState(worker.url, '/systems/kept') }).toEqual(before);
+    expect(await call('GET', '/getServiceClass/Restarted')).toMatchObject({ status: 200, body: { priority: 7 } });
+  }, 90_000);
+});
