@@ -11,6 +11,7 @@ import { buildOpenApiDocument, OpenApiDocumentSchema } from './openapi.js';
 import { readJsonBody } from './request-body.js';
 import type { Params, Route, RouteContext } from './route.js';
 import type { SystemStore } from './store.js';
+import { EXPLAIN_ROUTES } from './explain-routes.js';
 import { VERBS } from './verbs.js';
 
 export interface ApiOptions {
@@ -66,7 +67,7 @@ export function createApi({ store, mode = 'stateful', optimizeOptions = {}, load
     response: OpenApiDocumentSchema,
     handle: async () => (openApiDocument ??= buildOpenApiDocument(served, mode)),
   };
-  const all: readonly Route[] = [...VERBS, healthRoute(mode), openApiRoute];
+  const all: readonly Route[] = [...VERBS, ...EXPLAIN_ROUTES, healthRoute(mode), openApiRoute];
   const served = all.filter((route) => mode === 'stateful' || route.stateless);
 
   const router = Router({ catch: errorResponse });

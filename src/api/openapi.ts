@@ -25,9 +25,17 @@ import {
   ServiceClassSpecSchema,
   SystemDataSchema,
   SystemSpecSchema,
+  ExplainRequestSchema,
 } from '../core/index.js';
 import packageJson from '../../package.json' with { type: 'json' };
 import { ErrorBodySchema } from './errors.js';
+import {
+  CandidateExplanationSchema,
+  ExplainResponseSchema,
+  ExplanationSchema,
+  ServerExplanationSchema,
+  WhatIfResultSchema,
+} from './explain-routes.js';
 import { HealthSchema, type ApiMode } from './health.js';
 import type { Route } from './route.js';
 import { DoneSchema, ModelNamesSchema, NameSchema, OptimizeRequestSchema } from './verbs.js';
@@ -65,6 +73,12 @@ const NAMED_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   Health: HealthSchema,
   Error: ErrorBodySchema,
   OpenApiDocument: OpenApiDocumentSchema,
+  ExplainRequest: ExplainRequestSchema,
+  ExplainResponse: ExplainResponseSchema,
+  Explanation: ExplanationSchema,
+  ServerExplanation: ServerExplanationSchema,
+  CandidateExplanation: CandidateExplanationSchema,
+  WhatIfResult: WhatIfResultSchema,
 };
 
 const OUTPUT_SUFFIX = 'Output';

@@ -136,7 +136,7 @@ function parseOptimizeRequest(json: unknown): OptimizerData {
 }
 
 /** The core's options for `spec`, with the MILP solver loaded if it asks for one. */
-async function optimizeOptionsFor(spec: OptimizerSpec, { optimizeOptions, loadMipSolver }: RouteContext): Promise<OptimizeOptions> {
+export async function optimizeOptionsFor(spec: OptimizerSpec, { optimizeOptions, loadMipSolver }: RouteContext): Promise<OptimizeOptions> {
   if (!spec.milpSolver || optimizeOptions.mipSolver || !loadMipSolver) return optimizeOptions;
   return { ...optimizeOptions, mipSolver: await loadMipSolver() };
 }

@@ -84,6 +84,7 @@ export function optimize(system: System, spec: OptimizerSpec, options: OptimizeO
     if (allocation && spec) solution.allocations[server] = solvedAllocation(allocation, spec.currentAlloc.load);
   }
   system.setDesiredAllocations(solution.allocations);
+  system.optimizer = { ...spec };
   const ordered: AllocationSolution = { allocations: solution.allocations };
   if (solution.summary) ordered.summary = solution.summary;
   return { solution: ordered, candidates, allocations, solver, refusals };

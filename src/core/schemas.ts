@@ -189,6 +189,18 @@ export const SystemSpecSchema = goObject({
 });
 export const SystemDataSchema = goObject({ system: SystemSpecSchema.prefault({}) });
 
+/** A system to explain, and optionally a what-if: every arrival rate scaled, capacity added. */
+export const ExplainRequestSchema = goObject({
+  system: SystemSpecSchema.prefault({}),
+  scaleLoad: z
+    .number()
+    .gt(0, { message: 'must be above 0' })
+    .max(1000, { message: 'must be at most 1000' })
+    .optional(),
+  /** extra units by accelerator type */
+  extraCapacity: z.record(z.string(), count()).optional(),
+});
+
 /** Where a heterogeneous allocation puts its replicas (an extension of the seed's format). */
 export const PlacementSchema = z.object({
   accelerator: z.string(),
@@ -246,6 +258,7 @@ export type OptimizerSpec = z.output<typeof OptimizerSpecSchema>;
 export type OptimizerData = z.output<typeof OptimizerDataSchema>;
 export type SystemSpec = z.output<typeof SystemSpecSchema>;
 export type SystemData = z.output<typeof SystemDataSchema>;
+export type ExplainRequest = z.output<typeof ExplainRequestSchema>;
 export type Placement = z.output<typeof PlacementSchema>;
 export type SolverSummary = z.output<typeof SolverSummarySchema>;
 export type SolvedAllocation = z.output<typeof SolvedAllocationSchema>;

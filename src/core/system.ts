@@ -74,9 +74,12 @@ export class System {
   readonly models = new Map<string, Map<string, ModelAcceleratorPerfData>>();
   readonly serviceClasses = new Map<string, ServiceClass>();
   readonly servers = new Map<string, ServerSpec>();
+  /** the optimizer spec the system was given or last optimized with */
+  optimizer: OptimizerSpec = { ...DEFAULT_OPTIMIZER_SPEC };
 
   static fromSpec(spec: SystemSpec): System {
     const system = new System();
+    system.optimizer = { ...spec.optimizerData.optimizer };
     system.setAccelerators(spec.acceleratorData.accelerators);
     system.setModels(spec.modelData);
     system.setServiceClasses(spec.serviceClassData.serviceClasses);
@@ -277,7 +280,7 @@ export class System {
     for (const server of this.servers.values()) server.currentAlloc = cloneAllocation(server.desiredAlloc);
   }
 
-  toSpec(optimizer: OptimizerSpec = DEFAULT_OPTIMIZER_SPEC): SystemSpec {
+  toSpec(optimizer: OptimizerSpec = this.optimizer): SystemSpec {
     const perf = this.listModelNames().flatMap((name) => this.getModel(name)?.models ?? []);
     return {
       acceleratorData: { accelerators: this.listAccelerators() },

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AcceleratorSpecSchema, OptimizerSpecSchema, parseWith, ServerSpecSchema } from '../../src/core/index.js';
 import { call, sampleApi } from './client.js';
 
-/** The seed's Commands List, with the reference's /applyAllocation, and the two service routes. */
+/** The seed's Commands List, with the reference's /applyAllocation, the explain routes and the two service routes. */
 const SEED_VERBS: [string, string][] = [
   ['post', '/setAccelerators'],
   ['get', '/getAccelerators'],
@@ -40,6 +40,8 @@ const SEED_VERBS: [string, string][] = [
   ['post', '/optimize'],
   ['post', '/optimizeOne'],
   ['get', '/applyAllocation'],
+  ['post', '/explain'],
+  ['get', '/explain/{server}'],
   ['get', '/health'],
   ['get', '/openapi.json'],
 ];
@@ -101,6 +103,8 @@ describe('/openapi.json', () => {
   it('in stateless mode lists only what that mode serves', async () => {
     const document = await openApi('stateless');
     expect(Object.keys(document.paths).sort()).toEqual([
+      '/explain',
+      '/explain/{server}',
       '/getAccelerator/{name}',
       '/getAccelerators',
       '/getCapacities',
