@@ -31,6 +31,8 @@ export interface Row {
   peakRssMB?: number;
   /** MB */
   heapDeltaMB?: number;
+  /** Worker cases: median CPU ms of workerd per request (an upper bound: proxy and HTTP included) */
+  cpuMs?: number;
 }
 
 /**
@@ -53,6 +55,7 @@ interface Settings {
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 const SYSTEMS_DIR = `${RESULTS_DIR}systems/`;
 const MEASURE_CORE = fileURLToPath(new URL('./measure-core.ts', import.meta.url));
+const WORKER_CPU = fileURLToPath(new URL('./worker-cpu.ts', import.meta.url));
 const SEED = 7;
 
 /** Times the core on `data` (SystemData, unparsed) in a child process. */
@@ -85,6 +88,39 @@ function coreCase(name: string, data: () => unknown, settings: Settings): BenchC
   };
 }
 
+interface WorkerTiming {
+  wallMs: number;
+  cpuMs: number;
+}
+
+/**
+ * The large sample's /optimizeOne on the Worker under wrangler dev, warm, for its own spec
+ * (greedy) and with milpSolver: bench/worker-cpu.ts measures, this reads its JSON.
+ */
+function workerCases(settings: Settings): BenchCase[] {
+  let results: { case: string; runs: number; warm: WorkerTiming }[] | undefined;
+  const measured = () => {
+    results ??= JSON.parse(
+      execFileSync(process.execPath, [...process.execArgv, WORKER_CPU, '--runs', String(settings.maxRuns), '--json'], {
+        encoding: 'utf8',
+        maxBuffer: 16 * 1024 * 1024,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      }),
+    ).results;
+    return results as { case: string; runs: number; warm: WorkerTiming }[];
+  };
+  const large = SAMPLES.large as { system: { serverData: { servers: unknown[] }; acceleratorData: { accelerators: unknown[] } } };
+  const servers = large.system.serverData.servers.length;
+  const candidates = servers * large.system.acceleratorData.accelerators.length;
+  return [0, 1].map((index) => ({
+    name: index === 0 ? 'worker-large (greedy)' : 'worker-large (milp)',
+    measure(): Row {
+      const result = measured()[index];
+      return { case: `worker: ${result.case}`, servers, candidates, runs: result.runs, medianMs: result.warm.wallMs, cpuMs: result.warm.cpuMs };
+    },
+  }));
+}
+
 function generated(name: string, options: GeneratorOptions, settings: Settings): BenchCase {
   return coreCase(name, () => generateSystem({ seed: SEED, ...options }), settings);
 }
@@ -101,6 +137,7 @@ function benchCases(settings: Settings): BenchCase[] {
     generated('gen-1000-tight', { servers: 1000, capacityFactor: 0.5, saturationPolicy: 'RoundRobin' }, settings),
     // avgOutTokens 1..4: batch sizes in the tens of thousands, O(N) per queue evaluation.
     generated(q ? 'gen-10-small-out' : 'gen-100-small-out', { servers: q ? 10 : 100, smallOutTokens: true }, settings),
+    ...workerCases(settings),
   ];
 }
 
@@ -122,6 +159,7 @@ function table(rows: readonly Row[]): string {
     'best effort',
     'peak RSS MB',
     'heap Δ MB',
+    'CPU ms',
   ];
   const lines = rows.map((row) => [
     row.case,
@@ -135,6 +173,7 @@ function table(rows: readonly Row[]): string {
     fixed(row.bestEffort, 0),
     fixed(row.peakRssMB, 0),
     fixed(row.heapDeltaMB, 1),
+    fixed(row.cpuMs, 1),
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i].length)));
   // Markdown: the case left-aligned, numbers right-aligned.
