@@ -4,9 +4,11 @@
  */
 import { Router, type IRequest } from 'itty-router';
 import { ValidationError, type MipSolver, type OptimizeOptions } from '../core/index.js';
+import { withAccess, type AccessOptions } from './access.js';
 import { ApiError, errorResponse } from './errors.js';
 import { healthRoute, type ApiMode } from './health.js';
 import { jsonResponse } from './json-response.js';
+import { withinLimits } from './limited-store.js';
 import { buildOpenApiDocument, OpenApiDocumentSchema } from './openapi.js';
 import { readJsonBody } from './request-body.js';
 import type { Params, Route, RouteContext } from './route.js';
@@ -14,7 +16,8 @@ import type { SystemStore } from './store.js';
 import { EXPLAIN_ROUTES } from './explain-routes.js';
 import { VERBS } from './verbs.js';
 
-export interface ApiOptions {
+/** `token` and `corsOrigins` (AccessOptions) set who may call it; by default anyone, no CORS. */
+export interface ApiOptions extends AccessOptions {
   store: SystemStore;
   /** default stateful */
   mode?: ApiMode;
@@ -56,8 +59,8 @@ function verbOf(path: string): string {
   return `/${path.split('/')[1]}`;
 }
 
-export function createApi({ store, mode = 'stateful', optimizeOptions = {}, loadMipSolver }: ApiOptions): Api {
-  const context: RouteContext = { store, optimizeOptions, loadMipSolver };
+export function createApi({ store, mode = 'stateful', optimizeOptions = {}, loadMipSolver, token, corsOrigins }: ApiOptions): Api {
+  const context: RouteContext = { store: withinLimits(store), optimizeOptions, loadMipSolver };
   let openApiDocument: unknown;
   const openApiRoute: Route = {
     method: 'GET',
@@ -94,6 +97,6 @@ export function createApi({ store, mode = 'stateful', optimizeOptions = {}, load
   return {
     mode,
     routes: served,
-    fetch: async (request) => (await router.fetch(request)) as Response,
+    fetch: withAccess(async (request) => (await router.fetch(request)) as Response, { token, corsOrigins }),
   };
 }

@@ -1,3 +1,4 @@
+export { parseCorsOrigins, withAccess, type AccessOptions, type FetchHandler } from './access.js';
 export { createApi, type Api, type ApiOptions } from './api.js';
 export { API_MODES, type ApiMode } from './health.js';
 export { MemorySystemStore } from './memory-store.js';

@@ -150,8 +150,9 @@ function operation(route: Route): JsonSchema {
       '200': { description: 'done', content: jsonContent(nameOf(route.response) + OUTPUT_SUFFIX) },
       default: {
         description:
-          '400 invalid input (issues name the fields), 404 unknown name or verb, 405 wrong method, ' +
-          '413 body over 5 MB, 422 the optimization cannot be done, 500 a bug',
+          '400 invalid input or over a limit (issues name the fields), 401 no or a wrong bearer token (when ' +
+          'the server has one), 404 unknown name or verb, 405 wrong method, 413 body over 5 MB, ' +
+          '422 the optimization cannot be done, 500 a bug',
         content: jsonContent(`Error${OUTPUT_SUFFIX}`),
       },
     },

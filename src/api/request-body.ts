@@ -2,11 +2,10 @@
  * Reads a request's JSON body, refusing bodies over MAX_BODY_BYTES before they are held in
  * memory whole. Web streams only, so that it runs in Node and in workerd alike.
  */
-import { ValidationError } from '../core/index.js';
+import { MAX_BODY_BYTES, ValidationError } from '../core/index.js';
 import { ApiError } from './errors.js';
 
-/** 5 MB: the large sample system is under 100 kB. */
-export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+export { MAX_BODY_BYTES };
 
 function tooLarge(): ApiError {
   return new ApiError(413, `request body too large: the limit is ${MAX_BODY_BYTES} bytes`);

@@ -5,14 +5,11 @@
  */
 import { QueueAnalyzer, type Sizing } from './analyzer.js';
 import { f32 } from './float32.js';
+import { MAX_BATCH_SIZE, MAX_REPLICAS } from './limits.js';
 import type { EvaluationCounter } from './queue-model.js';
 import { FLOAT32_MAX, type AcceleratorSpec, type AllocationData, type ModelAcceleratorPerfData, type ModelTarget, type ServerSpec } from './schemas.js';
 import { byName, LOWEST_PRIORITY, type System } from './system.js';
 
-/** Batch sizes beyond this are not modelled: the work grows with it (states = 11·N). */
-export const MAX_BATCH_SIZE = 1 << 20;
-/** More replicas than this for one server is taken as a sign of a broken input. */
-export const MAX_REPLICAS = 1e9;
 /** Share of the combined cost charged when an allocation moves to another accelerator. */
 export const ACCELERATOR_PENALTY_FACTOR = f32(0.1);
 

@@ -1,3 +1,4 @@
+export * from './limits.js';
 export * from './schemas.js';
 export * from './system.js';
 export * from './queue-model.js';

@@ -8,6 +8,15 @@
  * costs; fractions in integer fields; numbers beyond float32) are rejected with the field's path.
  */
 import { z } from 'zod';
+import {
+  MAX_ACCELERATORS,
+  MAX_BATCH_SIZE,
+  MAX_CAPACITIES,
+  MAX_MODEL_PERF,
+  MAX_MODEL_TARGETS,
+  MAX_SERVERS,
+  MAX_SERVICE_CLASSES,
+} from './limits.js';
 
 /** Largest finite float32: the reference stores these fields as float32. */
 export const FLOAT32_MAX = 3.4028234663852886e38;
@@ -34,12 +43,12 @@ function goObject<S extends z.ZodRawShape>(shape: S) {
 
 const name = () => z.string().default('');
 const flag = () => z.boolean().default(false);
-const count = () =>
+const count = (max = Number.MAX_SAFE_INTEGER, tooLarge = 'is too large') =>
   z
     .number()
     .int({ message: 'must be a whole number' })
     .min(0, { message: 'must not be negative' })
-    .max(Number.MAX_SAFE_INTEGER, { message: 'is too large' })
+    .max(max, { message: tooLarge })
     .default(0);
 const float32 = () =>
   z
@@ -47,7 +56,9 @@ const float32 = () =>
     .min(0, { message: 'must not be negative' })
     .max(FLOAT32_MAX, { message: 'is beyond the float32 range' })
     .default(0);
-const list = <T extends z.ZodType>(item: T) => z.array(item).default([]);
+/** An array of at most `limit` items (limits.ts), counted before any item is read. */
+const list = <T extends z.ZodType>(item: T, limit: number, what: string) =>
+  z.array(item).max(limit, { message: `at most ${limit} ${what} are allowed` }).default([]);
 
 export const PowerSpecSchema = goObject({
   idle: count(),
@@ -66,10 +77,10 @@ export const AcceleratorSpecSchema = goObject({
   /** cents per hour, for the whole accelerator (all its cards) */
   cost: float32(),
 });
-export const AcceleratorDataSchema = goObject({ accelerators: list(AcceleratorSpecSchema) });
+export const AcceleratorDataSchema = goObject({ accelerators: list(AcceleratorSpecSchema, MAX_ACCELERATORS, 'accelerators') });
 
 export const AcceleratorCountSchema = goObject({ type: name(), count: count() });
-export const CapacityDataSchema = goObject({ count: list(AcceleratorCountSchema) });
+export const CapacityDataSchema = goObject({ count: list(AcceleratorCountSchema, MAX_CAPACITIES, 'capacity counts') });
 
 export const DecodeParmsSchema = goObject({ alpha: float32(), beta: float32() });
 export const PrefillParmsSchema = goObject({ gamma: float32(), delta: float32() });
@@ -85,7 +96,7 @@ export const ModelAcceleratorPerfDataSchema = goObject({
   /** prefill time = gamma + delta * inputTokens * batchSize (ms) */
   prefillParms: PrefillParmsSchema.prefault({}),
 });
-export const ModelDataSchema = goObject({ models: list(ModelAcceleratorPerfDataSchema) });
+export const ModelDataSchema = goObject({ models: list(ModelAcceleratorPerfDataSchema, MAX_MODEL_PERF, 'perf data entries') });
 
 export const ModelTargetSchema = goObject({
   model: name(),
@@ -100,9 +111,9 @@ export const ServiceClassSpecSchema = goObject({
   name: name(),
   /** 1 (highest) to 100 (lowest); anything else means 100, as in the reference */
   priority: z.number().int({ message: 'must be a whole number' }).default(0),
-  modelTargets: list(ModelTargetSchema),
+  modelTargets: list(ModelTargetSchema, MAX_MODEL_TARGETS, 'model targets'),
 });
-export const ServiceClassDataSchema = goObject({ serviceClasses: list(ServiceClassSpecSchema) });
+export const ServiceClassDataSchema = goObject({ serviceClasses: list(ServiceClassSpecSchema, MAX_SERVICE_CLASSES, 'service classes') });
 
 export const ServerLoadSpecSchema = goObject({
   /** requests per minute */
@@ -129,11 +140,12 @@ export const ServerSpecSchema = goObject({
   model: name(),
   keepAccelerator: flag(),
   minNumReplicas: count(),
-  maxBatchSize: count(),
+  /** 0: derived from the perf data */
+  maxBatchSize: count(MAX_BATCH_SIZE, `must be at most ${MAX_BATCH_SIZE} (the batch size limit)`),
   currentAlloc: AllocationDataSchema.prefault({}),
   desiredAlloc: AllocationDataSchema.prefault({}),
 });
-export const ServerDataSchema = goObject({ servers: list(ServerSpecSchema) });
+export const ServerDataSchema = goObject({ servers: list(ServerSpecSchema, MAX_SERVERS, 'servers') });
 
 export const SATURATION_POLICIES = ['None', 'PriorityExhaustive', 'PriorityRoundRobin', 'RoundRobin'] as const;
 export type SaturationPolicy = (typeof SATURATION_POLICIES)[number];

@@ -1,19 +1,25 @@
 /**
  * `inferno-edge serve`: the REST API on INFERNO_HOST:INFERNO_PORT (default localhost:8080),
- * stateful with the small sample system loaded unless told otherwise.
+ * stateful with the small sample system loaded unless told otherwise. INFERNO_TOKEN asks every
+ * request but /health for a bearer token, INFERNO_CORS_ORIGINS lets those browser origins call,
+ * INFERNO_STATE_FILE keeps the system in a file across restarts.
  */
 import { fileURLToPath } from 'node:url';
-import { createApi, MemorySystemStore, type ApiMode } from '../api/index.js';
+import { createApi, MemorySystemStore, parseCorsOrigins, type ApiMode, type SystemStore } from '../api/index.js';
 import { parseWith, System, SystemDataSchema } from '../core/index.js';
 import { loadNodeMipSolver } from '../highs/load-node.js';
 import { SAMPLES } from '../samples/index.js';
+import { FileSystemStore, StateFileError } from './file-store.js';
 import { createNodeServer, listen } from './http-server.js';
 
 export const SERVE_USAGE = `  inferno-edge serve [--stateless | -F] [--empty]
                                          serve the REST API on INFERNO_HOST:INFERNO_PORT
                                          (default localhost:8080); stateful (-F, the default)
                                          with the small sample loaded, or --stateless;
-                                         --empty starts without data`;
+                                         --empty starts without data; INFERNO_STATE_FILE
+                                         keeps the system in a file (read at start if it
+                                         exists); INFERNO_TOKEN, INFERNO_CORS_ORIGINS: who
+                                         may call`;
 
 const PLAYGROUND_DIR = fileURLToPath(new URL('../../dist/playground/', import.meta.url));
 
@@ -22,6 +28,12 @@ interface ServeOptions {
   empty: boolean;
   host: string;
   port: number;
+  /** the bearer token requests must carry (INFERNO_TOKEN); undefined: none */
+  token?: string;
+  /** browser origins allowed to call (INFERNO_CORS_ORIGINS); empty: CORS off */
+  corsOrigins: string[];
+  /** where the stateful system is kept (INFERNO_STATE_FILE); undefined: in memory only */
+  stateFile?: string;
 }
 
 /** The options `args` and `env` ask for, or the message saying what is wrong with them. */
@@ -32,15 +44,32 @@ export function serveOptions(args: readonly string[], env: NodeJS.ProcessEnv): S
   const portText = env.INFERNO_PORT || '8080';
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535) return `INFERNO_PORT must be a port number (0 to 65535), not "${portText}"`;
+  const mode = args.includes('--stateless') ? 'stateless' : 'stateful';
+  if (env.INFERNO_STATE_FILE && mode === 'stateless') return 'INFERNO_STATE_FILE keeps the stateful system: it does not go with --stateless';
+  let corsOrigins: string[];
+  try {
+    corsOrigins = parseCorsOrigins(env.INFERNO_CORS_ORIGINS ?? '');
+  } catch (error) {
+    return (error as Error).message;
+  }
   return {
-    mode: args.includes('--stateless') ? 'stateless' : 'stateful',
+    mode,
     empty: args.includes('--empty'),
     host: env.INFERNO_HOST || 'localhost',
     port,
+    // empty values count as unset, as for INFERNO_HOST
+    token: env.INFERNO_TOKEN || undefined,
+    corsOrigins,
+    stateFile: env.INFERNO_STATE_FILE || undefined,
   };
 }
 
-/** Serves until SIGINT or SIGTERM; answers the exit code (2 bad usage, 1 cannot listen). */
+/** The store of `options`: in memory, or in the state file (read, or created with `initial`). */
+async function openStore(options: ServeOptions, initial: () => System): Promise<SystemStore> {
+  return options.stateFile === undefined ? new MemorySystemStore(initial()) : FileSystemStore.open(options.stateFile, initial);
+}
+
+/** Serves until SIGINT or SIGTERM; answers the exit code (2 bad usage, 1 cannot listen or use the state file). */
 export async function serveCommand(args: readonly string[]): Promise<number> {
   const options = serveOptions(args, process.env);
   if (typeof options === 'string') {
@@ -49,10 +78,19 @@ export async function serveCommand(args: readonly string[]): Promise<number> {
   }
   // The stateless server starts empty, as the reference's: /optimizeOne brings the system.
   const preload = options.mode === 'stateful' && !options.empty;
-  const system = preload ? System.fromSpec(parseWith(SystemDataSchema, SAMPLES.small).system) : new System();
+  const initial = () => (preload ? System.fromSpec(parseWith(SystemDataSchema, SAMPLES.small).system) : new System());
+  let store: SystemStore;
+  try {
+    store = await openStore(options, initial);
+  } catch (error) {
+    if (!(error instanceof StateFileError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 1;
+  }
   // HiGHS is loaded before listening, so that the first milpSolver request does not wait for it.
   const optimizeOptions = { mipSolver: await loadNodeMipSolver(), now: () => performance.now() };
-  const api = createApi({ store: new MemorySystemStore(system), mode: options.mode, optimizeOptions });
+  const { mode, token, corsOrigins } = options;
+  const api = createApi({ store, mode, optimizeOptions, token, corsOrigins });
   const server = createNodeServer({ api, staticDir: PLAYGROUND_DIR });
   let url: URL;
   try {
@@ -61,7 +99,9 @@ export async function serveCommand(args: readonly string[]): Promise<number> {
     process.stderr.write(`cannot listen on ${options.host}:${options.port}: ${(error as Error).message}\n`);
     return 1;
   }
-  process.stdout.write(`inferno-edge REST API (${options.mode}${preload ? ', small sample loaded' : ''}) listening on ${url}\n`);
+  const loaded = options.stateFile !== undefined ? `, state in ${options.stateFile}` : preload ? ', small sample loaded' : '';
+  const guarded = token !== undefined ? ', token required' : '';
+  process.stdout.write(`inferno-edge REST API (${options.mode}${loaded}${guarded}) listening on ${url}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop).off('SIGTERM', stop);

@@ -1,9 +1,10 @@
 /**
  * The Cloudflare Worker: the REST API of src/api, one system per Durable Object. The Worker
- * only routes: `/systems/{id}/VERB` to the object named id, a bare `/VERB` to the one named
- * "default"; /health and /openapi.json, which read no system, it answers itself.
+ * checks the token and CORS (INFERNO_TOKEN, INFERNO_CORS_ORIGINS) and routes: `/systems/{id}/VERB`
+ * to the object named id, a bare `/VERB` to the one named "default"; /health and
+ * /openapi.json, which read no system, it answers itself.
  */
-import { createApi, MemorySystemStore } from '../api/index.js';
+import { createApi, MemorySystemStore, parseCorsOrigins, withAccess, type AccessOptions } from '../api/index.js';
 import { errorResponse } from '../api/errors.js';
 import { readBody } from '../api/request-body.js';
 import type { Env } from './env.js';
@@ -49,11 +50,30 @@ async function forward(request: Request, env: Env): Promise<Response> {
   return env.SYSTEMS.get(env.SYSTEMS.idFromName(systemId)).fetch(forwarded);
 }
 
+function route(request: Request, env: Env): Promise<Response> {
+  if (SYSTEMLESS_PATHS.has(new URL(request.url).pathname)) return systemlessApi.fetch(request);
+  // errorResponse: a bad system id is a 400, a body over the limit a 413, a failed Durable
+  // Object a JSON 500
+  return forward(request, env).catch(errorResponse);
+}
+
+/** Who may call, from the secret and vars; throws when INFERNO_CORS_ORIGINS is not a list of origins. */
+function accessOf(env: Env): AccessOptions {
+  // an empty token is no token, as an unset variable
+  return { token: env.INFERNO_TOKEN || undefined, corsOrigins: parseCorsOrigins(env.INFERNO_CORS_ORIGINS ?? '') };
+}
+
 export default {
   async fetch(request, env): Promise<Response> {
-    if (SYSTEMLESS_PATHS.has(new URL(request.url).pathname)) return systemlessApi.fetch(request);
-    // errorResponse: a bad system id is a 400, a body over the limit a 413, a failed Durable
-    // Object a JSON 500
-    return forward(request, env).catch(errorResponse);
+    let response: Response;
+    try {
+      response = await withAccess((routed) => route(routed, env), accessOf(env))(request);
+    } catch (error) {
+      // a bad INFERNO_CORS_ORIGINS: a logged 500 on every request
+      response = errorResponse(error);
+    }
+    // A body left unread (a refused token) is read to its end, as bodyOf does.
+    if (request.body !== null && !request.bodyUsed) await discard(request.body);
+    return response;
   },
 } satisfies ExportedHandler<Env>;

@@ -10,7 +10,7 @@ import {
   type AllocationSolution,
 } from '../../src/core/index.js';
 import { SAMPLES } from '../../src/samples/index.js';
-import { ACCELERATORS, server, systemData } from './builders.js';
+import { ACCELERATORS, PERF, server, systemData } from './builders.js';
 
 function run(data: unknown): { solution: AllocationSolution; system: System } {
   const parsed = parseWith(SystemDataSchema, data);
@@ -169,9 +169,12 @@ describe('inputs the reference cannot handle', () => {
     expect(counter.evaluations).toBeLessThanOrEqual(3 * 40);
   });
 
-  it('a batch size beyond the bound is rejected, naming the bound', () => {
-    const result = candidatesOf(systemData({ servers: [server({ name: 's', maxBatchSize: MAX_BATCH_SIZE + 1 })] }), 's');
-    expect(result.rejected[0].reason).toBe(`batch size ${MAX_BATCH_SIZE + 1} exceeds the limit of ${MAX_BATCH_SIZE}`);
+  it('a derived batch size beyond the bound is rejected, naming the bound', () => {
+    // 4096 × 512 tokens / 1 output token: twice the bound (a server's own maxBatchSize beyond it is invalid input)
+    const perf = PERF.map((p) => ({ ...p, maxBatchSize: 4096 }));
+    const result = candidatesOf(systemData({ servers: [server({ name: 's', avgOutTokens: 1 })], perf }), 's');
+    expect(result.candidates).toEqual([]);
+    expect(result.rejected[0].reason).toBe(`batch size ${2 * MAX_BATCH_SIZE} exceeds the limit of ${MAX_BATCH_SIZE}`);
   });
 
   it('milpSolver is refused where no MILP solver is loaded', () => {

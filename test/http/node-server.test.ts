@@ -4,20 +4,33 @@ import { afterAll, beforeAll } from 'vitest';
 import { createApi, MemorySystemStore } from '../../src/api/index.js';
 import { loadNodeMipSolver } from '../../src/highs/load-node.js';
 import { createNodeServer, listen } from '../../src/node/http-server.js';
+import { describeAccess } from './access.js';
+import { describeLoad } from './load.js';
 import { describeHttpApi } from './suite.js';
+
+const TOKEN = 'node-http-token';
+const ALLOWED_ORIGIN = 'http://localhost:5173';
 
 let server: Server;
 let base: URL;
+/** another server, with a token and CORS */
+let guarded: Server;
+let guardedBase: URL;
 
 beforeAll(async () => {
   const api = createApi({ store: new MemorySystemStore(), loadMipSolver: loadNodeMipSolver });
   server = createNodeServer({ api, log: () => undefined });
   base = await listen(server, '127.0.0.1', 0);
+  const guardedApi = createApi({ store: new MemorySystemStore(), token: TOKEN, corsOrigins: [ALLOWED_ORIGIN] });
+  guarded = createNodeServer({ api: guardedApi, log: () => undefined });
+  guardedBase = await listen(guarded, '127.0.0.1', 0);
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await Promise.all([server, guarded].map((s) => new Promise((resolve) => s.close(resolve))));
 });
 
 // One system per server: every test reloads it.
 describeHttpApi('the Node server', { base: () => base, systemPrefix: () => '' });
+describeLoad('the Node server under concurrent requests', { base: () => base, systemPrefix: () => '' });
+describeAccess('the Node server with a token and CORS', { base: () => guardedBase, systemPrefix: () => '', token: TOKEN, allowedOrigin: ALLOWED_ORIGIN });

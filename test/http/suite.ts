@@ -38,7 +38,7 @@ export function smallSample(): SystemData {
 }
 
 /** What the /get verbs answer about `system`, as JSON. */
-function expectedState(system: System): unknown {
+export function expectedState(system: System): unknown {
   return JSON.parse(
     JSON.stringify({
       accelerators: system.listAccelerators(),

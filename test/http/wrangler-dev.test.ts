@@ -7,23 +7,45 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeAccess } from './access.js';
+import { describeLoad } from './load.js';
 import { describeHttpApi, readState, request, smallSample } from './suite.js';
 import { startWranglerDev, type WranglerDev } from './wrangler-dev.js';
 
+const TOKEN = 'worker-http-token';
+const ALLOWED_ORIGIN = 'http://localhost:5173';
+
 const persistTo = mkdtempSync(join(tmpdir(), 'inferno-wrangler-'));
+const guardedPersistTo = mkdtempSync(join(tmpdir(), 'inferno-wrangler-guarded-'));
 let worker: WranglerDev;
+/** another wrangler dev, with INFERNO_TOKEN and INFERNO_CORS_ORIGINS */
+let guarded: WranglerDev;
 let systems = 0;
 
 beforeAll(async () => {
-  worker = await startWranglerDev(persistTo);
+  const started = await Promise.allSettled([
+    startWranglerDev(persistTo),
+    startWranglerDev(guardedPersistTo, { INFERNO_TOKEN: TOKEN, INFERNO_CORS_ORIGINS: ALLOWED_ORIGIN }),
+  ]);
+  // kept even when the other failed, so that afterAll stops it
+  [worker, guarded] = started.map((result) => (result.status === 'fulfilled' ? result.value : undefined)) as WranglerDev[];
+  for (const result of started) if (result.status === 'rejected') throw result.reason;
 }, 90_000);
 
 afterAll(async () => {
-  await worker?.stop();
+  await Promise.all([worker?.stop(), guarded?.stop()]);
   rmSync(persistTo, { recursive: true, force: true });
+  rmSync(guardedPersistTo, { recursive: true, force: true });
 }, 30_000);
 
 describeHttpApi('the Worker under wrangler dev', { base: () => worker.url, systemPrefix: () => `/systems/suite-${++systems}` });
+describeLoad('the Worker under concurrent requests', { base: () => worker.url, systemPrefix: () => `/systems/load-${++systems}` });
+describeAccess('the Worker with INFERNO_TOKEN and INFERNO_CORS_ORIGINS', {
+  base: () => guarded.url,
+  systemPrefix: () => `/systems/guarded-${++systems}`,
+  token: TOKEN,
+  allowedOrigin: ALLOWED_ORIGIN,
+});
 
 describe('the Worker: many systems', () => {
   const call = (method: string, path: string, body?: unknown) => request(worker.url, method, path, body);

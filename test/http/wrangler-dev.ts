@@ -57,9 +57,12 @@ async function terminate(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-export async function startWranglerDev(persistTo: string): Promise<WranglerDev> {
-  const port = await freePort();
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistTo, '--show-interactive-dev-session=false'];
+/** `vars` are given to the Worker as --var NAME:VALUE (its env), e.g. INFERNO_TOKEN. */
+export async function startWranglerDev(persistTo: string, vars: Readonly<Record<string, string>> = {}): Promise<WranglerDev> {
+  const [port, inspectorPort] = [await freePort(), await freePort()];
+  // an inspector port of its own too, so that several can run at once
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort), '--persist-to', persistTo, '--show-interactive-dev-session=false'];
+  for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
   const child = spawn(process.execPath, [WRANGLER, ...args], {
     cwd: ROOT,
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', FORCE_COLOR: '0', NO_COLOR: '1' },

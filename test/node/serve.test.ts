@@ -10,7 +10,7 @@ const BIN = new URL('../../bin/inferno-edge.mjs', import.meta.url).pathname;
 
 describe('serve options', () => {
   it('defaults to stateful on localhost:8080', () => {
-    expect(serveOptions([], {})).toEqual({ mode: 'stateful', empty: false, host: 'localhost', port: 8080 });
+    expect(serveOptions([], {})).toEqual({ mode: 'stateful', empty: false, host: 'localhost', port: 8080, corsOrigins: [] });
   });
 
   it('reads INFERNO_HOST and INFERNO_PORT, --stateless, -F and --empty', () => {
@@ -19,8 +19,22 @@ describe('serve options', () => {
       empty: true,
       host: '0.0.0.0',
       port: 9000,
+      corsOrigins: [],
     });
     expect(serveOptions(['-F'], {})).toMatchObject({ mode: 'stateful' });
+  });
+
+  it('reads INFERNO_TOKEN, INFERNO_CORS_ORIGINS and INFERNO_STATE_FILE; empty values are unset', () => {
+    const env = { INFERNO_TOKEN: 't0ken', INFERNO_CORS_ORIGINS: 'https://a.example.com, http://localhost:5173', INFERNO_STATE_FILE: 'state.json' };
+    expect(serveOptions([], env)).toMatchObject({ token: 't0ken', corsOrigins: ['https://a.example.com', 'http://localhost:5173'], stateFile: 'state.json' });
+    expect(serveOptions([], { INFERNO_TOKEN: '', INFERNO_CORS_ORIGINS: '', INFERNO_STATE_FILE: '' })).toEqual(serveOptions([], {}));
+  });
+
+  it('refuses a CORS entry that is not an origin, and a state file in stateless mode', () => {
+    expect(serveOptions([], { INFERNO_CORS_ORIGINS: 'https://a.example.com/app' })).toBe(
+      'INFERNO_CORS_ORIGINS: "https://a.example.com/app" is not an origin (scheme://host[:port], e.g. https://app.example.com)',
+    );
+    expect(serveOptions(['--stateless'], { INFERNO_STATE_FILE: 'state.json' })).toMatch(/^INFERNO_STATE_FILE .* --stateless$/);
   });
 
   it('refuses unknown flags, contradictory modes and a bad port', () => {
@@ -43,9 +57,9 @@ function freePort(): Promise<number> {
 }
 
 /** Starts `inferno-edge serve`; resolves with the URL it prints once it listens. */
-function startServe(args: string[], port: number): Promise<{ child: ChildProcess; url: string }> {
+function startServe(args: string[], port: number, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [BIN, 'serve', ...args], {
-    env: { ...process.env, INFERNO_HOST: '127.0.0.1', INFERNO_PORT: String(port) },
+    env: { ...process.env, INFERNO_HOST: '127.0.0.1', INFERNO_PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {
@@ -93,6 +107,22 @@ describe('inferno-edge serve as a child process', () => {
       expect(await (await fetch(`${url}health`)).json()).toEqual({ status: 'ok', mode: 'stateless' });
       expect(await (await fetch(`${url}getServers`)).json()).toEqual({ servers: [] });
       expect((await fetch(`${url}setServers`, { method: 'POST', body: '{}' })).status).toBe(404);
+    } finally {
+      expect(await stop(child)).toBe(0);
+    }
+  }, 30_000);
+
+  it('INFERNO_TOKEN and INFERNO_CORS_ORIGINS: the token asked of every verb but /health, CORS for the origins listed', async () => {
+    const origin = 'http://localhost:5173';
+    const { child, url } = await startServe([], await freePort(), { INFERNO_TOKEN: 'child-token', INFERNO_CORS_ORIGINS: origin });
+    try {
+      expect((await fetch(`${url}health`)).status).toBe(200);
+      const refused = await fetch(`${url}getServers`, { headers: { origin } });
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer /);
+      const answered = await fetch(`${url}getServers`, { headers: { origin, authorization: 'Bearer child-token' } });
+      expect(answered.status).toBe(200);
+      expect(answered.headers.get('access-control-allow-origin')).toBe(origin);
     } finally {
       expect(await stop(child)).toBe(0);
     }

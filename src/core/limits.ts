@@ -1,0 +1,25 @@
+/**
+ * How much one request may carry and one system may hold. The optimizer's work and memory grow
+ * with each of these, so they keep every request bounded; the schemas refuse a request that
+ * carries more (per array), the API a request that would make a stored system hold more.
+ */
+
+/** Bytes of a request body (the large sample system is under 100 kB). */
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+export const MAX_SERVERS = 10_000;
+export const MAX_ACCELERATORS = 1_000;
+/** accelerator types with a capacity count */
+export const MAX_CAPACITIES = 1_000;
+export const MAX_SERVICE_CLASSES = 1_000;
+/** model names, those without perf data included */
+export const MAX_MODELS = 10_000;
+/** perf data entries, one per model and accelerator */
+export const MAX_MODEL_PERF = 100_000;
+/** SLO targets, one per service class and model, over all classes */
+export const MAX_MODEL_TARGETS = 100_000;
+
+/** Batch sizes beyond this are not modelled: a replica's queue has 11·N states, and the work grows with N. */
+export const MAX_BATCH_SIZE = 1 << 20;
+/** More replicas than this for one server is taken as a sign of a broken input. */
+export const MAX_REPLICAS = 1e9;
