@@ -75,13 +75,25 @@ describe('QueueAnalyzer sizing', () => {
     expect(sizing.rateForTPS).toBeCloseTo(qa.maxRate * 1000 * 0.9, 9);
   });
 
-  it('an ITL that does not depend on the batch (beta = 0) is met at every rate above alpha', () => {
-    const flat = { ...GRANITE_ON_G2, beta: 0, delta: 0 };
-    const met = analyzer(19, flat).size({ ttft: 0, itl: 20, tps: 0 });
-    if (!met.feasible) throw new Error(met.reason);
-    expect(met.rateForITL).toBeCloseTo(analyzer(19, flat).maxRate * 1000, 9);
-    expect(Number.isFinite(met.metrics.itl) && Number.isFinite(met.metrics.ttft)).toBe(true);
-    expect(analyzer(19, flat).size({ ttft: 0, itl: 15, tps: 0 }).feasible).toBe(false);
+  it('an ITL that does not vary with the load is not sized, as in the reference (batch size 1, or beta = 0)', () => {
+    for (const [batchSize, perf] of [
+      [1, GRANITE_ON_G2],
+      [19, { ...GRANITE_ON_G2, beta: 0 }],
+      [19, { ...GRANITE_ON_G2, beta: 0, delta: 0 }],
+    ] as const) {
+      const sizing = analyzer(batchSize, perf).size({ ttft: 0, itl: 40, tps: 0 });
+      expect(sizing).toEqual({ feasible: false, reason: expect.stringMatching(/^ITL target 40 ms is not sized: the metric is [\d.]+ ms at every load/) });
+    }
+    // a target below the flat value is "beyond the range" for the reference: sized at the top, missed
+    const below = analyzer(1, GRANITE_ON_G2).size({ ttft: 0, itl: 10, tps: 0 });
+    if (!below.feasible) throw new Error(below.reason);
+    expect(below.rateForITL).toBe(analyzer(1, GRANITE_ON_G2).maxRate * 1000);
+    expect(below.metrics.itl).toBeCloseTo(GRANITE_ON_G2.alpha + GRANITE_ON_G2.beta, 6);
+    // the same batch of one is sized on TTFT alone, with finite numbers
+    const ttftOnly = analyzer(1, { ...GRANITE_ON_G2, beta: 0, delta: 0 }).size({ ttft: 2000, itl: 0, tps: 0 });
+    if (!ttftOnly.feasible) throw new Error(ttftOnly.reason);
+    expect(Number.isFinite(ttftOnly.metrics.itl) && Number.isFinite(ttftOnly.metrics.ttft)).toBe(true);
+    expect(ttftOnly.metrics.ttft).toBeLessThanOrEqual(2000 * (1 + 1e-9));
   });
 
   it('refuses a request that takes no time at all', () => {

@@ -79,6 +79,21 @@ describe('explain', () => {
   });
 });
 
+describe('explain, where the reference sizes an ITL target the metric misses', () => {
+  it('says so in the decision', () => {
+    const { system, spec } = load(
+      systemData({
+        servers: [server({ name: 's', maxBatchSize: 1 })],
+        classes: [{ name: 'Premium', priority: 1, modelTargets: [{ model: 'granite_13b', 'slo-itl': 10 }] }],
+      }),
+    );
+    const [s] = explain(system, spec).servers;
+    expect(s.status).toBe('allocated');
+    expect(s.allocation!.itlAverage).toBeGreaterThan(10);
+    expect(s.decision).toMatch(/misses the 10 ms target: here the ITL cannot change with the load/);
+  });
+});
+
 describe('what-if', () => {
   it('reports the servers that change when load grows or capacity is added', () => {
     const { system, spec } = load(systemData({ servers: [server({ name: 'a', arrivalRate: 60 }), server({ name: 'b', class: 'Bronze', arrivalRate: 60 })] }));

@@ -144,13 +144,17 @@ describe('inputs the reference cannot handle', () => {
     expect(result.rejected.find((r) => r.accelerator === 'G2')?.reason).toMatch(/takes no time/);
   });
 
-  it('beta = delta = 0 gives finite numbers (the reference prints NaN)', () => {
+  it('beta = delta = 0 gives finite numbers or a reason (the reference prints NaN)', () => {
     const perf = [{ name: 'granite_13b', acc: 'G2', maxBatchSize: 38, atTokens: 512, decodeParms: { alpha: 17 }, prefillParms: { gamma: 170 } }];
-    const { solution } = run(systemData({ perf, servers: [server({ name: 's' })] }));
+    const ttftOnly = [{ name: 'Premium', priority: 1, modelTargets: [{ model: 'granite_13b', 'slo-ttft': 1000 }] }];
+    const { solution } = run(systemData({ perf, classes: ttftOnly, servers: [server({ name: 's' })] }));
     const alloc = solution.allocations.s;
     expect(alloc.itlAverage).toBe(17);
     expect(Number.isFinite(alloc.ttftAverage)).toBe(true);
     expect(alloc.ttftAverage).toBeGreaterThanOrEqual(170);
+    // with an ITL target too: ITL cannot change with the load, so that target is not sized
+    const withItl = candidatesOf(systemData({ perf, servers: [server({ name: 's' })] }), 's');
+    expect(withItl.rejected).toContainEqual({ accelerator: 'G2', reason: expect.stringMatching(/^ITL target 40 ms is not sized/) });
   });
 
   it('a huge arrival rate needs too many replicas: infeasible with the reason', () => {
