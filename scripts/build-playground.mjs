@@ -1,4 +1,4 @@
-// `npm start` serves the playground at /: build it first when it is missing or older than its sources.
+// `npm start` and the Worker serve the playground at /: build it first when it is missing or older than its sources.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'vite';

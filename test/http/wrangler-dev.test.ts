@@ -50,6 +50,18 @@ describeAccess('the Worker with INFERNO_TOKEN and INFERNO_CORS_ORIGINS', {
 describe('the Worker: many systems', () => {
   const call = (method: string, path: string, body?: unknown) => request(worker.url, method, path, body);
 
+  it('serves the playground at / as static assets, the same URL as the API', async () => {
+    const page = await fetch(new URL('/', worker.url));
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await page.text();
+    expect(html).toMatch(/<title>[^<]*playground/i);
+    const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    expect((await fetch(new URL(`/${script}`, worker.url))).status).toBe(200);
+    expect((await call('GET', '/health')).status).toBe(200);
+  });
+
   it('bare verbs use the default system, which starts with the small sample', async () => {
     const servers = smallSample().system.serverData.servers.map((server) => server.name).sort();
     const { status, body } = await call('GET', '/getServers');
