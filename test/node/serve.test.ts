@@ -1,10 +1,10 @@
 /** `inferno-edge serve`: its options, and the real command run as a child process. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { optimize, parseWith, System, SystemDataSchema } from '../../src/core/index.js';
 import { serveOptions } from '../../src/node/serve.js';
 import { SAMPLES } from '../../src/samples/index.js';
+import { freePort } from '../net.js';
 
 const BIN = new URL('../../bin/inferno-edge.mjs', import.meta.url).pathname;
 
@@ -45,16 +45,6 @@ describe('serve options', () => {
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts `inferno-edge serve`; resolves with the URL it prints once it listens. */
 function startServe(args: string[], port: number, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
