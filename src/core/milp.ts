@@ -137,8 +137,9 @@ export function solveMilp(
   for (const priority of priorities) {
     servedWithinSLO[priority] = eligible.filter((s) => s.priority === priority && allocations.get(s.server)?.bestEffort === false).length;
   }
+  // A stage cannot be infeasible (it starts from a feasible solution): if the solver says so, it failed.
   const statuses = stages.map((s) => s.status);
-  const status: MipStatus = statuses.includes('failed')
+  const status: MipStatus = statuses.includes('failed') || statuses.includes('infeasible')
     ? 'failed'
     : statuses.includes('time-limit') || statuses.includes('skipped')
       ? 'time-limit'
@@ -151,7 +152,8 @@ export function solveMilp(
       status,
       objective: last.objective ?? objectiveOf(costModel, start),
       bound: last.bound ?? objectiveOf(costModel, start),
-      gap: last.gap ?? 0,
+      // no bound is known when the cost stage was skipped for lack of time: say 100%
+      gap: last.gap ?? (status === 'optimal' ? 0 : 1),
       ms: options.now() - started,
       servedWithinSLO,
       stages,
@@ -209,8 +211,10 @@ function formulate(servers: readonly ServerCandidates[], options: MilpOptions): 
     f.servedColumns.push([served]);
     addTerm(countRow(s.priority), served, 1);
     const load: MipRow = { lower: 0, upper: UNBOUNDED, indices: [served], values: [-candidates[0].totalRate] };
-    const minReplicas = Math.min(...candidates.map((c) => c.numReplicas));
-    const replicas: MipRow = { lower: 0, upper: UNBOUNDED, indices: [served], values: [-minReplicas] };
+    // No split takes fewer replicas in all than the fewest one accelerator takes alone: the
+    // rates imply it, and it carries minNumReplicas (which every candidate's count respects).
+    const fewestReplicas = Math.min(...candidates.map((c) => c.numReplicas));
+    const replicas: MipRow = { lower: 0, upper: UNBOUNDED, indices: [served], values: [-fewestReplicas] };
     for (const candidate of candidates) {
       const perReplica = candidate.cost / candidate.numReplicas;
       const moves = candidate.accelerator !== s.currentAccelerator;
@@ -295,15 +299,15 @@ function allocationFrom(f: Formulation, server: number, values: number[], hetero
     .filter(({ column, replicas }) => column.server === server && column.candidate && replicas > 0.5);
   if (!heterogeneous) return { ...(used[0].column.candidate as Candidate), bestEffort: false };
   const placed = used.map(({ column, replicas }) => ({ candidate: column.candidate as Candidate, replicas }));
-  if (placed.length === 1) {
-    const { candidate, replicas } = placed[0];
-    return replicas === candidate.numReplicas ? { ...candidate, bestEffort: false } : undefined;
-  }
-  return splitAllocation(placed);
+  if (placed.length === 1 && placed[0].replicas === placed[0].candidate.numReplicas) return { ...placed[0].candidate, bestEffort: false };
+  return placedAllocation(placed);
 }
 
-/** Replicas on several accelerators: the load is spread in proportion to what each can take. */
-function splitAllocation(placed: { candidate: Candidate; replicas: number }[]): Allocation {
+/**
+ * Replicas on several accelerators (or, within the solver's tolerance, another count than the
+ * candidate's on one): the load is spread in proportion to what each can take.
+ */
+function placedAllocation(placed: { candidate: Candidate; replicas: number }[]): Allocation {
   const capacityRate = placed.reduce((sum, p) => sum + p.replicas * p.candidate.maxRatePerReplica, 0);
   const totalRate = placed[0].candidate.totalRate;
   const placements: ReplicaPlacement[] = placed
@@ -333,6 +337,6 @@ function splitAllocation(placed: { candidate: Candidate; replicas: number }[]): 
     itl: weight((p) => p.itl),
     ttft: weight((p) => p.ttft),
     bestEffort: false,
-    placements,
+    ...(placements.length > 1 ? { placements } : {}),
   };
 }
