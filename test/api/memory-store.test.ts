@@ -1,55 +1,47 @@
 import { describe, expect, it } from 'vitest';
 import { MemorySystemStore } from '../../src/api/index.js';
 import { System } from '../../src/core/index.js';
+import { acceleratorSpec } from '../core/builders.js';
 
-const accelerator = (name: string, cost = 1) => ({
-  name,
-  type: name,
-  multiplicity: 1,
-  memSize: 0,
-  memBW: 0,
-  power: { idle: 0, full: 0, midPower: 0, midUtil: 0 },
-  cost,
-});
 
 describe('MemorySystemStore', () => {
   it('read answers a copy: changing it changes nothing stored', async () => {
     const store = new MemorySystemStore();
     const copy = await store.read();
-    copy.addAccelerator(accelerator('A100'));
+    copy.addAccelerator(acceleratorSpec('A100'));
     expect((await store.read()).accelerators.size).toBe(0);
   });
 
   it('keeps a copy of the system it starts with and of what replace gives it', async () => {
     const system = new System();
     const store = new MemorySystemStore(system);
-    system.addAccelerator(accelerator('A100'));
+    system.addAccelerator(acceleratorSpec('A100'));
     expect((await store.read()).accelerators.size).toBe(0);
     await store.replace(system);
-    system.addAccelerator(accelerator('G2'));
+    system.addAccelerator(acceleratorSpec('G2'));
     expect([...(await store.read()).accelerators.keys()]).toEqual(['A100']);
   });
 
   it('update commits what fn did and answers its result', async () => {
     const store = new MemorySystemStore();
     const result = await store.update((system) => {
-      system.addAccelerator(accelerator('A100'));
+      system.addAccelerator(acceleratorSpec('A100'));
       return 'added';
     });
     expect(result).toBe('added');
-    expect((await store.read()).getAccelerator('A100')).toEqual(accelerator('A100'));
+    expect((await store.read()).getAccelerator('A100')).toEqual(acceleratorSpec('A100'));
   });
 
   it('update commits nothing when fn throws part-way, and passes the error on', async () => {
     const store = new MemorySystemStore();
-    await store.update((system) => system.addAccelerator(accelerator('A100', 40)));
+    await store.update((system) => system.addAccelerator(acceleratorSpec('A100', 40)));
     const failing = store.update((system) => {
-      system.addAccelerator(accelerator('G2'));
+      system.addAccelerator(acceleratorSpec('G2'));
       system.removeAccelerator('A100');
       throw new Error('refused');
     });
     await expect(failing).rejects.toThrow('refused');
-    expect((await store.read()).listAccelerators()).toEqual([accelerator('A100', 40)]);
+    expect((await store.read()).listAccelerators()).toEqual([acceleratorSpec('A100', 40)]);
   });
 
   it('runs concurrent updates one at a time, in the order they were called', async () => {
@@ -58,7 +50,7 @@ describe('MemorySystemStore', () => {
     const updates = Array.from({ length: 50 }, () =>
       store.update((system) => {
         const name = `acc-${String(system.accelerators.size).padStart(2, '0')}`;
-        system.addAccelerator(accelerator(name));
+        system.addAccelerator(acceleratorSpec(name));
         return name;
       }),
     );

@@ -1,4 +1,5 @@
 /** Small systems for core tests, as raw JSON the way users write it. */
+import type { AcceleratorSpec } from '../../src/core/index.js';
 export interface ServerInput {
   name: string;
   class?: string;
@@ -59,4 +60,9 @@ export function systemData(options: {
       capacityData: { count: Object.entries(capacity).map(([type, count]) => ({ type, count })) },
     },
   };
+}
+
+/** An accelerator as the schemas give it (every field present), one card of its own type. */
+export function acceleratorSpec(name: string, cost = 1): AcceleratorSpec {
+  return { name, type: name, multiplicity: 1, memSize: 0, memBW: 0, power: { idle: 0, full: 0, midPower: 0, midUtil: 0 }, cost };
 }

@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseWith, System, SystemDataSchema, type AcceleratorSpec } from '../../src/core/index.js';
 import { FileSystemStore, StateFileError } from '../../src/node/file-store.js';
 import { SAMPLES } from '../../src/samples/index.js';
+import { acceleratorSpec } from '../core/builders.js';
 
 const BIN = new URL('../../bin/inferno-edge.mjs', import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), 'inferno-state-'));
@@ -25,15 +26,6 @@ function folder(): string {
 }
 
 const sample = () => System.fromSpec(parseWith(SystemDataSchema, SAMPLES.small).system);
-const accelerator = (name: string): AcceleratorSpec => ({
-  name,
-  type: name,
-  multiplicity: 1,
-  memSize: 0,
-  memBW: 0,
-  power: { idle: 0, full: 0, midPower: 0, midUtil: 0 },
-  cost: 1,
-});
 const stored = (file: string) => System.fromSnapshot(JSON.parse(readFileSync(file, 'utf8'))).toSnapshot();
 
 describe('FileSystemStore', () => {
@@ -47,7 +39,7 @@ describe('FileSystemStore', () => {
   it('every change is in the file when it resolves, and a new store reads it back', async () => {
     const file = join(folder(), 'state.json');
     const store = await FileSystemStore.open(file, sample);
-    await store.update((system) => system.addAccelerator(accelerator('H100')));
+    await store.update((system) => system.addAccelerator(acceleratorSpec('H100')));
     expect(stored(file).system.acceleratorData.accelerators.map((a) => a.name)).toContain('H100');
     await store.update((system) => system.addModel('no_perf_data'));
     const reopened = await FileSystemStore.open(file, () => new System());
@@ -83,7 +75,7 @@ describe('FileSystemStore', () => {
   it('runs concurrent updates one at a time, losing none', async () => {
     const file = join(folder(), 'state.json');
     const store = await FileSystemStore.open(file, () => new System());
-    await Promise.all(Array.from({ length: 20 }, (_, i) => store.update((system) => system.addAccelerator(accelerator(`acc-${i}`)))));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => store.update((system) => system.addAccelerator(acceleratorSpec(`acc-${i}`)))));
     expect(stored(file).system.acceleratorData.accelerators).toHaveLength(20);
   });
 
@@ -166,7 +158,7 @@ describe('inferno-edge serve with INFERNO_STATE_FILE', () => {
           const name = `lane-${lane}-${String(sent[lane].length).padStart(4, '0')}`;
           sent[lane].push(name);
           try {
-            const response = await fetch(new URL('/addAccelerator', base), { method: 'POST', body: JSON.stringify(accelerator(name)) });
+            const response = await fetch(new URL('/addAccelerator', base), { method: 'POST', body: JSON.stringify(acceleratorSpec(name)) });
             await response.arrayBuffer();
             if (response.status !== 200) throw new Error(`addAccelerator answered ${response.status}`);
             acknowledged[lane] = sent[lane].length;
