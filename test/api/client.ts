@@ -1,7 +1,9 @@
 /** Calls an Api the way an HTTP client would, for the router tests. */
-import { expect } from 'vitest';
+import type { Server } from 'node:http';
+import { afterAll, expect } from 'vitest';
 import { createApi, MemorySystemStore, type Api, type ApiMode } from '../../src/api/index.js';
 import { parseWith, System, SystemDataSchema, type SystemData } from '../../src/core/index.js';
+import { createNodeServer, listen } from '../../src/node/http-server.js';
 import { SAMPLES } from '../../src/samples/index.js';
 
 export interface Answer {
@@ -11,11 +13,44 @@ export interface Answer {
   body: any;
 }
 
+/**
+ * How call() reaches an Api: straight to its fetch handler, or over HTTP through the Node
+ * server (test/node/verbs-over-http.test.ts runs the verb tests that way too).
+ */
+let transport: 'router' | 'http' = 'router';
+const servers = new WeakMap<Api, Promise<URL>>();
+const running: Server[] = [];
+
+export function callOverHttp(): void {
+  transport = 'http';
+}
+
+/** How many Node servers call() started: every Api it reached over HTTP has one. */
+export function httpServersStarted(): number {
+  return running.length;
+}
+
+afterAll(() => Promise.all(running.map((server) => new Promise((done) => server.close(done)))));
+
+function serverFor(api: Api): Promise<URL> {
+  let base = servers.get(api);
+  if (!base) {
+    const server = createNodeServer({ api, log: () => {} });
+    running.push(server);
+    base = listen(server, '127.0.0.1', 0);
+    servers.set(api, base);
+  }
+  return base;
+}
+
 /** `body` is sent as is when a string, as JSON otherwise. */
 export async function call(api: Api, method: string, path: string, body?: unknown): Promise<Answer> {
   const init: RequestInit = { method };
   if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
-  const response = await api.fetch(new Request(`http://inferno.test${path}`, init));
+  const response =
+    transport === 'http'
+      ? await fetch(new URL(path, await serverFor(api)), init)
+      : await api.fetch(new Request(`http://inferno.test${path}`, init));
   const text = await response.text();
   expect(response.headers.get('content-type')).toMatch(/^application\/json/);
   return { status: response.status, headers: response.headers, body: JSON.parse(text) };
