@@ -95,7 +95,7 @@ export function solveMilp(
   const counts = new Map<number, number>();
   const stages: MilpStage[] = [];
   let start = zeros(formulation.columns.length);
-  let last: MipAnswer = { status: 'optimal' };
+  let last: MipAnswer;
 
   const solveStage = (stage: string, model: MipModel): MipAnswer => {
     const remaining = (deadline - options.now()) / 1000;

@@ -44,8 +44,12 @@ export function byName(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+function sortedKeys(map: ReadonlyMap<string, unknown>): string[] {
+  return [...map.keys()].sort(byName);
+}
+
 function sortedValues<V>(map: ReadonlyMap<string, V>): V[] {
-  return [...map.keys()].sort(byName).map((key) => map.get(key) as V);
+  return sortedKeys(map).map((key) => map.get(key) as V);
 }
 
 function clonePerf(perf: ModelAcceleratorPerfData): ModelAcceleratorPerfData {
@@ -132,7 +136,7 @@ export class System {
   }
 
   listCapacities(): AcceleratorCount[] {
-    return [...this.capacity.keys()].sort(byName).map((type) => ({ type, count: this.capacity.get(type) as number }));
+    return sortedKeys(this.capacity).map((type) => ({ type, count: this.capacity.get(type) as number }));
   }
 
   removeCapacity(type: string): AcceleratorCount | undefined {
@@ -158,7 +162,7 @@ export class System {
   }
 
   listModelNames(): string[] {
-    return [...this.models.keys()].sort(byName);
+    return sortedKeys(this.models);
   }
 
   removeModel(name: string): boolean {
@@ -209,7 +213,7 @@ export class System {
   }
 
   listServiceClasses(): ServiceClassSpec[] {
-    return this.listNames(this.serviceClasses).map((name) => this.getServiceClass(name) as ServiceClassSpec);
+    return sortedKeys(this.serviceClasses).map((name) => this.getServiceClass(name) as ServiceClassSpec);
   }
 
   removeServiceClass(name: string): ServiceClassSpec | undefined {
@@ -305,9 +309,5 @@ export class System {
     const system = System.fromSpec(snapshot.system);
     for (const name of snapshot.models) system.addModel(name);
     return system;
-  }
-
-  private listNames<V>(map: ReadonlyMap<string, V>): string[] {
-    return [...map.keys()].sort(byName);
   }
 }
