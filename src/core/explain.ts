@@ -59,7 +59,7 @@ export function explain(system: System, spec: OptimizerSpec, options: OptimizeOp
   return explainResult(copy, spec, optimize(copy, spec, options));
 }
 
-export function explainResult(system: System, spec: OptimizerSpec, result: OptimizeResult): Explanation {
+export function explainResult(system: System, optimizerSpec: OptimizerSpec, result: OptimizeResult): Explanation {
   const servers = result.candidates.map((s): ServerExplanation => {
     const spec = system.servers.get(s.server);
     const className = spec ? system.serviceClassOf(spec) : '';
@@ -107,7 +107,7 @@ export function explainResult(system: System, spec: OptimizerSpec, result: Optim
     };
   });
   const totalCost = shortestFloat32(Object.values(result.solution.allocations).reduce((sum, a) => f32(sum + a.cost), 0));
-  return { solver: result.solver, optimizer: { ...spec }, totalCost, servers };
+  return { solver: result.solver, optimizer: { ...optimizerSpec }, totalCost, servers };
 }
 
 function refusalText(refusal: CapacityRefusal): string {
