@@ -1,0 +1,50 @@
+/**
+ * What an answer cannot say by itself about perf data: entries that sized nothing (missing or
+ * all-zero parameters), the servers left without an allocation while such entries were skipped,
+ * and entries whose seed parameters were ignored for their perfParms. Added to the solution as
+ * `warnings`; Go clients ignore the field, the CLI prints it on stderr.
+ */
+import type { ServerCandidates } from './candidates.js';
+import { perfModelOf } from './perf-models.js';
+import { byName, type System } from './system.js';
+
+export function perfDataWarnings(
+  system: System,
+  servers: readonly ServerCandidates[],
+  allocations: ReadonlyMap<string, unknown>,
+): string[] {
+  /** servers that skipped each unusable entry, by "model on accelerator" */
+  const unusable = new Map<string, number>();
+  const ignored = new Set<string>();
+  const leftOut: string[] = [];
+  for (const entry of servers) {
+    const model = system.servers.get(entry.server)?.model ?? '';
+    const perfByAccelerator = system.models.get(model);
+    if (!perfByAccelerator) continue;
+    const skipped: string[] = [];
+    const considered = [...entry.candidates.map((c) => c.accelerator).filter((name) => name !== ''), ...entry.rejected.map((r) => r.accelerator)];
+    for (const accelerator of considered) {
+      const perf = perfByAccelerator.get(accelerator);
+      if (!perf) continue;
+      const kind = perfModelOf(perf);
+      const pair = `model ${model} on ${accelerator}`;
+      if (kind.kind === 'none' && entry.rejected.some((r) => r.accelerator === accelerator)) {
+        skipped.push(accelerator);
+        unusable.set(pair, (unusable.get(pair) ?? 0) + 1);
+      } else if (kind.kind === 'iteration-time' && kind.ignored) {
+        ignored.add(pair);
+      }
+    }
+    if (skipped.length > 0 && !allocations.has(entry.server)) {
+      leftOut.push(
+        `server ${entry.server} is left without an allocation; model ${model} has no usable performance parameters on ${skipped.sort(byName).join(', ')}, which it could not consider`,
+      );
+    }
+  }
+  const skippedPairs = [...unusable.keys()].sort(byName).map((pair) => {
+    const count = unusable.get(pair) as number;
+    return `${pair} has no usable performance parameters (perfParms and decodeParms/prefillParms missing or all zero; a model tuner may not have converged yet): ${count} server${count === 1 ? '' : 's'} with load skipped it`;
+  });
+  const ignoredPairs = [...ignored].sort(byName).map((pair) => `${pair} carries both perfParms and decodeParms/prefillParms: perfParms is used, the others are ignored`);
+  return [...skippedPairs, ...ignoredPairs, ...leftOut];
+}
