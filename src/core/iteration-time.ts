@@ -52,7 +52,8 @@ export function batchSizeForChunks(chunks: number, request: RequestSize): number
 
 /**
  * c(B) for B = 1..N (index 0 unused): the fewest chunks whose batch size reaches B. It grows with
- * B; the search gallops from the previous count, so long prompts cost O(N log c), not O(c).
+ * B; each new count is found by galloping and bisecting from the previous one, so a long prompt
+ * costs O(log c) evaluations per distinct count, not the reference's O(c).
  */
 export function prefillChunks(batchSize: number, request: RequestSize): Int32Array | { reason: string } {
   const chunks = new Int32Array(batchSize + 1);

@@ -122,7 +122,7 @@ function solvedAllocation(allocation: Allocation, load: AllocationData['load']):
       ttftAverage: shortestFloat32(p.ttft),
     }));
   }
-  // Marked where its latencies are those of the replicas it got (the seed's model: with #13).
+  // Marked where its latencies are those of the replicas it got (the seed's model keeps the full allocation's).
   if (allocation.bestEffort && reportsBestEffortLatency(allocation)) data.bestEffort = true;
   return data;
 }

@@ -110,8 +110,8 @@ export function sizeReplica(cache: SizingCache, inputs: SizingInputs): SizedRepl
 /**
  * Whether the candidate's model gives the latencies of a best-effort allocation at the load it
  * actually gets. The iteration-time model analyzes any rate (above the stable range the queue
- * fills and turns requests away, so the numbers stay finite). The seed's model gets the rule
- * with #13; until then its best-effort allocations keep the figures of the full allocation.
+ * fills and turns requests away, so the numbers stay finite). The seed's model, for now, keeps
+ * the figures of the full allocation for its best-effort allocations, as its reference does.
  */
 export function reportsBestEffortLatency(candidate: { analyzer?: ReplicaModel }): boolean {
   return candidate.analyzer instanceof IterationTimeAnalyzer;

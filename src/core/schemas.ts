@@ -280,7 +280,6 @@ export type AcceleratorSpec = z.output<typeof AcceleratorSpecSchema>;
 export type AcceleratorData = z.output<typeof AcceleratorDataSchema>;
 export type AcceleratorCount = z.output<typeof AcceleratorCountSchema>;
 export type CapacityData = z.output<typeof CapacityDataSchema>;
-export type PerfParms = z.output<typeof PerfParmsSchema>;
 export type ModelAcceleratorPerfData = z.output<typeof ModelAcceleratorPerfDataSchema>;
 export type ModelData = z.output<typeof ModelDataSchema>;
 export type ModelTarget = z.output<typeof ModelTargetSchema>;
