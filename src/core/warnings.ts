@@ -5,7 +5,7 @@
  * `warnings`; Go clients ignore the field, the CLI prints it on stderr.
  */
 import type { ServerCandidates } from './candidates.js';
-import { perfModelOf } from './perf-models.js';
+import { NO_USABLE_PARAMETERS, perfModelOf } from './perf-models.js';
 import { byName, type System } from './system.js';
 
 export function perfDataWarnings(
@@ -21,19 +21,15 @@ export function perfDataWarnings(
     const model = system.servers.get(entry.server)?.model ?? '';
     const perfByAccelerator = system.models.get(model);
     if (!perfByAccelerator) continue;
-    const skipped: string[] = [];
-    const considered = [...entry.candidates.map((c) => c.accelerator).filter((name) => name !== ''), ...entry.rejected.map((r) => r.accelerator)];
-    for (const accelerator of considered) {
-      const perf = perfByAccelerator.get(accelerator);
-      if (!perf) continue;
-      const kind = perfModelOf(perf);
+    const skipped = entry.rejected.filter((r) => r.reason === NO_USABLE_PARAMETERS).map((r) => r.accelerator);
+    for (const accelerator of skipped) {
       const pair = `model ${model} on ${accelerator}`;
-      if (kind.kind === 'none' && entry.rejected.some((r) => r.accelerator === accelerator)) {
-        skipped.push(accelerator);
-        unusable.set(pair, (unusable.get(pair) ?? 0) + 1);
-      } else if (kind.kind === 'iteration-time' && kind.ignored) {
-        ignored.add(pair);
-      }
+      unusable.set(pair, (unusable.get(pair) ?? 0) + 1);
+    }
+    for (const accelerator of [...entry.candidates.map((c) => c.accelerator), ...entry.rejected.map((r) => r.accelerator)]) {
+      const perf = perfByAccelerator.get(accelerator);
+      const kind = perf && perfModelOf(perf);
+      if (kind?.kind === 'iteration-time' && kind.ignored) ignored.add(`model ${model} on ${accelerator}`);
     }
     if (skipped.length > 0 && !allocations.has(entry.server)) {
       leftOut.push(
