@@ -13,7 +13,7 @@ import { QueueAnalyzer, type Metrics, type PerfParameters, type RequestSize, typ
 import { f32 } from './float32.js';
 import { IterationTimeAnalyzer, type IterationTimeParameters } from './iteration-time.js';
 import type { EvaluationCounter } from './queue-model.js';
-import type { ModelAcceleratorPerfData } from './schemas.js';
+import { FLOAT32_MAX, type ModelAcceleratorPerfData } from './schemas.js';
 
 /** What candidates need of a replica's performance model, whichever it is. */
 export interface ReplicaModel {
@@ -117,12 +117,17 @@ export function reportsBestEffortLatency(candidate: { analyzer?: ReplicaModel })
   return candidate.analyzer instanceof IterationTimeAnalyzer;
 }
 
-/** ITL, TTFT and occupancy of `numReplicas` replicas taking the server's whole load, where the model can tell. */
+/**
+ * ITL, TTFT and occupancy of `numReplicas` replicas taking the server's whole load, where the
+ * model can tell. A latency beyond float32 (absurd parameters and a long queue, deep in overload)
+ * is reported as the largest float32, so that every client can still read it.
+ */
 export function bestEffortMetrics(
   candidate: { analyzer?: ReplicaModel; totalRate: number },
   numReplicas: number,
 ): { itl: number; ttft: number; rho: number } | undefined {
   if (!reportsBestEffortLatency(candidate) || !candidate.analyzer || numReplicas <= 0) return undefined;
   const metrics = candidate.analyzer.metricsAtRate(candidate.totalRate / numReplicas);
-  return { itl: metrics.itl, ttft: metrics.ttft, rho: metrics.rho };
+  const readable = (ms: number) => Math.min(Math.max(ms, -FLOAT32_MAX), FLOAT32_MAX);
+  return { itl: readable(metrics.itl), ttft: readable(metrics.ttft), rho: metrics.rho };
 }

@@ -11,6 +11,7 @@ import {
   parseWith,
   perfModelOf,
   QueueAnalyzer,
+  shortestFloat32,
   System,
   SystemDataSchema,
   type ModelAcceleratorPerfData,
@@ -172,6 +173,19 @@ describe('the iteration-time model through the optimizer', () => {
     const actual = (full.analyzer as IterationTimeAnalyzer).metricsAtRate(full.totalRate / 3);
     expect(allocations.get('s')).toMatchObject({ itl: actual.itl, ttft: actual.ttft, rho: actual.rho });
     expect(given.ttftAverage).toBeGreaterThan(full.ttft);
+    expect(JSON.stringify(solution)).not.toMatch(/null|NaN|Infinity/);
+  });
+
+  it('a best-effort latency beyond float32 is reported as the largest float32, never null', () => {
+    const data = systemData({
+      perf: [{ name: 'granite_13b', acc: 'G2', accCount: 1, maxBatchSize: 8, atTokens: 1024, perfParms: { alpha: 1e31, beta: 0, gamma: 0 } }],
+      classes: [{ name: 'Premium', priority: 1, modelTargets: [{ model: 'granite_13b', 'slo-ttft': FLOAT32_MAX, 'slo-itl': FLOAT32_MAX }] }],
+      servers: [{ ...server({ name: 's', arrivalRate: 1e-20 }), maxQueueSize: 1 << 20 }],
+      capacity: { G2: 1 },
+      optimizer: { saturationPolicy: 'PriorityExhaustive' },
+    });
+    const { solution } = run(data);
+    expect(solution.allocations.s).toMatchObject({ numReplicas: 1, bestEffort: true, itlAverage: 1e31, ttftAverage: shortestFloat32(FLOAT32_MAX) });
     expect(JSON.stringify(solution)).not.toMatch(/null|NaN|Infinity/);
   });
 
