@@ -3,7 +3,6 @@
  * sizing (the largest request rate that meets the TTFT, ITL and TPS targets).
  */
 import { solveQueue, type EvaluationCounter, type ServiceTime } from './queue-model.js';
-import { referenceItlGrowsAtBatchOfOne } from './reference-float32.js';
 
 /** Linear latency model of a model on an accelerator (all in ms). */
 export interface PerfParameters {
@@ -76,9 +75,11 @@ const FLAT_METRIC = 1e-9;
 
 export class QueueAnalyzer {
   readonly service: ServiceTime;
-  /** requests per ms */
+  /** requests per ms: the rate range searched when sizing */
   readonly minRate: number;
   readonly maxRate: number;
+  /** requests per ms a full batch completes: arrivals at this rate or more make the queue grow without bound */
+  readonly saturationRate: number;
 
   private constructor(
     readonly batchSize: number,
@@ -92,8 +93,9 @@ export class QueueAnalyzer {
       base: (hasPrefill ? perf.gamma : 0) + decodeSteps * perf.alpha,
       perRequest: (hasPrefill ? perf.delta * request.inTokens : 0) + decodeSteps * perf.beta,
     };
+    this.saturationRate = this.serviceRate(batchSize);
     this.minRate = this.serviceRate(1) * RATE_RANGE_MARGIN;
-    this.maxRate = this.serviceRate(batchSize) * (1 - RATE_RANGE_MARGIN);
+    this.maxRate = this.saturationRate * (1 - RATE_RANGE_MARGIN);
   }
 
   /**
@@ -126,7 +128,7 @@ export class QueueAnalyzer {
     return this.request.inTokens > 0 ? this.perf.gamma + this.perf.delta * this.request.inTokens * n : 0;
   }
 
-  /** Metrics at `lambda` requests per ms, within [minRate, maxRate]. */
+  /** Metrics at `lambda` requests per ms, 0 < lambda < saturationRate. */
   metricsAt(lambda: number): Metrics {
     const solution = solveQueue(this.service, this.batchSize, lambda, this.counter);
     const throughput = solution.throughput;
@@ -152,9 +154,19 @@ export class QueueAnalyzer {
     };
   }
 
-  /** Metrics at `requestsPerSecond`, clamped to the stable range. */
-  metricsAtRate(requestsPerSecond: number): Metrics {
-    return this.metricsAt(Math.min(Math.max(requestsPerSecond / 1000, this.minRate), this.maxRate));
+  /**
+   * Metrics at `requestsPerSecond` (> 0), that rate itself: below the rate range too, and above
+   * its top as long as the queue is stable. Undefined where it is not: arrivals at or beyond the
+   * saturation rate.
+   */
+  metricsAtRate(requestsPerSecond: number): Metrics | undefined {
+    const lambda = requestsPerSecond / 1000;
+    return lambda < this.saturationRate ? this.metricsAt(lambda) : undefined;
+  }
+
+  /** ms: the ITL of a replica whose batch is always full, as when arrivals saturate it */
+  get fullBatchItl(): number {
+    return this.perf.alpha + this.perf.beta * this.batchSize;
   }
 
   /** The largest rate meeting each target, and the metrics at the smallest of them. */
@@ -171,8 +183,7 @@ export class QueueAnalyzer {
       rateForTTFT = found;
     }
     if (targets.itl > 0) {
-      const flatIsSized = this.batchSize === 1 && referenceItlGrowsAtBatchOfOne(this.perf, this.request);
-      const found = this.largestRateWithin(targets.itl, (m) => m.itl, low, high, flatIsSized);
+      const found = this.largestRateWithin(targets.itl, (m) => m.itl, low, high);
       if (typeof found === 'string') return { feasible: false, reason: `ITL ${found}` };
       rateForITL = found;
     }
@@ -190,30 +201,21 @@ export class QueueAnalyzer {
 
   /**
    * The largest lambda in the rate range whose metric stays within `target`; the metric grows
-   * with lambda. Illinois-modified regula falsi: superlinear, and always bracketed.
+   * with lambda. Illinois-modified regula falsi: superlinear, and always bracketed. A target the
+   * metric meets at the top of the range (a flat one included) constrains nothing.
    */
-  private largestRateWithin(
-    target: number,
-    metric: (m: Metrics) => number,
-    low: Metrics,
-    high: Metrics,
-    flatIsSized = false,
-  ): number | string {
+  private largestRateWithin(target: number, metric: (m: Metrics) => number, low: Metrics, high: Metrics): number | string {
     const lowValue = metric(low);
     const highValue = metric(high);
-    // Kept for agreement with the reference: its search takes a metric that does not grow with
-    // the load (batch size 1, or beta = 0) for a falling one. A target above it is then out of
-    // reach; one below it is "beyond the range" and sized at the top of the range, although the
-    // metric misses it (the answer reports the metric as it is). Float32 noise sometimes makes
-    // the reference see growth at batch size 1: reference-float32.ts replays that.
-    if (!flatIsSized && highValue - lowValue <= FLAT_METRIC * Math.abs(lowValue)) {
-      if (lowValue > target) return this.maxRate;
-      return `target ${target} ms is not sized: the metric is ${round(lowValue)} ms at every load (batch size ${this.batchSize}), which the reference treats as out of reach`;
-    }
-    if (lowValue > target) {
-      return `target ${target} ms is below ${round(lowValue)} ms, its value at the lowest load`;
-    }
     if (highValue <= target) return this.maxRate;
+    if (lowValue > target) {
+      // A metric that does not change with the load (batch size 1, or beta = 0 for the ITL)
+      // misses its target at every load; say so, as no other rate would help.
+      const flat = highValue - lowValue <= FLAT_METRIC * Math.abs(lowValue);
+      return flat
+        ? `target ${target} ms is below ${round(lowValue)} ms, its value at every load (it does not change with the load at batch size ${this.batchSize})`
+        : `target ${target} ms is below ${round(lowValue)} ms, its value at the lowest load`;
+    }
     let a = this.minRate;
     let b = this.maxRate;
     let ga = lowValue - target;

@@ -88,11 +88,7 @@ export function explainResult(system: System, spec: OptimizerSpec, result: Optim
       ...s.rejected.map((r): CandidateExplanation => ({ accelerator: r.accelerator, feasible: false, reason: r.reason, chosen: false })),
     ];
     const needed = feasible.find((c) => c.accelerator === allocation?.accelerator)?.numReplicas ?? 0;
-    const { status, decision: why } = decide(s.reason, s.candidates.length > 0 && feasible.length === 0, feasible.length, allocation, needed, refusals, result.solver, spec);
-    const missesItl = status === 'allocated' && target && target['slo-itl'] > 0 && (allocation?.itl ?? 0) > target['slo-itl'] * (1 + 1e-9);
-    const decision = missesItl
-      ? `${why}; its ITL of ${shortestFloat32(allocation?.itl ?? 0)} ms misses the ${target['slo-itl']} ms target: here the ITL cannot change with the load (batch size 1, or beta 0), and such a target is sized as the reference does`
-      : why;
+    const { status, decision } = decide(s.reason, s.candidates.length > 0 && feasible.length === 0, feasible.length, allocation, needed, refusals, result.solver, spec);
     return {
       server: s.server,
       class: className,
@@ -145,7 +141,11 @@ function decide(
   if (allocation.bestEffort) {
     return {
       status: 'best-effort',
-      decision: `best effort under the saturation policy: ${allocation.numReplicas} of the ${needed} replicas its SLOs need on ${allocation.accelerator}; it is saturated`,
+      decision:
+        `best effort under the saturation policy: ${allocation.numReplicas} of the ${needed} replicas its SLOs need on ${allocation.accelerator}; ` +
+        (Number.isFinite(allocation.ttft)
+          ? 'its ITL and TTFT are those of its load on these replicas'
+          : 'they cannot take its load, so its queue grows without bound: TTFT unbounded (reported as the largest float32)'),
     };
   }
   if (allocation.placements) {

@@ -10,6 +10,7 @@ import type { MipSolver } from './mip-solver.js';
 import type { EvaluationCounter } from './queue-model.js';
 import {
   DEFAULT_MILP_TIME_LIMIT,
+  FLOAT32_MAX,
   type AllocationData,
   type AllocationSolution,
   type OptimizerSpec,
@@ -99,23 +100,33 @@ function solveUnlimited(servers: readonly ServerCandidates[]): Map<string, Alloc
   return allocations;
 }
 
+/**
+ * A latency (ms) as answers carry it: a float32. An unbounded one (a best-effort allocation whose
+ * queue is unstable) is the largest float32, which every JSON reader parses (JSON has no Infinity).
+ */
+function reportedLatency(ms: number): number {
+  return shortestFloat32(Math.min(ms, FLOAT32_MAX));
+}
+
 function solvedAllocation(allocation: Allocation, load: AllocationData['load']): SolvedAllocation {
   const data: SolvedAllocation = {
     accelerator: allocation.accelerator,
     numReplicas: allocation.numReplicas,
     maxBatch: allocation.batchSize,
     cost: shortestFloat32(allocation.cost),
-    itlAverage: shortestFloat32(allocation.itl),
-    ttftAverage: shortestFloat32(allocation.ttft),
+    itlAverage: reportedLatency(allocation.itl),
+    ttftAverage: reportedLatency(allocation.ttft),
     load: { ...load },
   };
+  // an extension: Go clients ignore it
+  if (allocation.bestEffort) data.bestEffort = true;
   if (allocation.placements) {
     data.placements = allocation.placements.map((p) => ({
       accelerator: p.accelerator,
       numReplicas: p.numReplicas,
       cost: shortestFloat32(p.cost),
-      itlAverage: shortestFloat32(p.itl),
-      ttftAverage: shortestFloat32(p.ttft),
+      itlAverage: reportedLatency(p.itl),
+      ttftAverage: reportedLatency(p.ttft),
     }));
   }
   return data;
