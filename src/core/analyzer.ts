@@ -156,17 +156,25 @@ export class QueueAnalyzer {
 
   /**
    * Metrics at `requestsPerSecond` (> 0), that rate itself: below the rate range too, and above
-   * its top as long as the queue is stable. Undefined where it is not: arrivals at or beyond the
-   * saturation rate.
+   * its top while the queue is stable. Where it is not (arrivals at or beyond the saturation
+   * rate) the queue grows without bound: the batch is always full, and the wait, so the TTFT, is
+   * infinite.
    */
-  metricsAtRate(requestsPerSecond: number): Metrics | undefined {
+  metricsAtRate(requestsPerSecond: number): Metrics {
     const lambda = requestsPerSecond / 1000;
-    return lambda < this.saturationRate ? this.metricsAt(lambda) : undefined;
-  }
-
-  /** ms: the ITL of a replica whose batch is always full, as when arrivals saturate it */
-  get fullBatchItl(): number {
-    return this.perf.alpha + this.perf.beta * this.batchSize;
+    if (lambda < this.saturationRate) return this.metricsAt(lambda);
+    const n = this.batchSize;
+    return {
+      throughput: this.saturationRate * 1000,
+      avgRespTime: Infinity,
+      avgWaitTime: Infinity,
+      avgNumInService: n,
+      effectiveConcurrency: n,
+      prefillTime: this.prefillTime(n),
+      itl: this.perf.alpha + this.perf.beta * n,
+      ttft: Infinity,
+      rho: 1,
+    };
   }
 
   /** The largest rate meeting each target, and the metrics at the smallest of them. */

@@ -5,7 +5,8 @@
 import { f32, shortestFloat32 } from './float32.js';
 import type { Allocation, CapacityRefusal } from './greedy.js';
 import { optimize, type OptimizeOptions, type OptimizeResult, type SolverKind } from './optimize.js';
-import type { OptimizerSpec, ServerLoadSpec, SolvedAllocation } from './schemas.js';
+import { NO_USABLE_PARAMETERS } from './perf-models.js';
+import { FLOAT32_MAX, type OptimizerSpec, type ServerLoadSpec, type SolvedAllocation } from './schemas.js';
 import type { System } from './system.js';
 
 export interface CandidateExplanation {
@@ -51,6 +52,8 @@ export interface Explanation {
   /** cents per hour, all allocations */
   totalCost: number;
   servers: ServerExplanation[];
+  /** the solution's warnings (perf data that sized nothing), if any */
+  warnings?: string[];
 }
 
 /** Explains the optimization of `system` under `spec`, leaving `system` unchanged. */
@@ -88,7 +91,9 @@ export function explainResult(system: System, spec: OptimizerSpec, result: Optim
       ...s.rejected.map((r): CandidateExplanation => ({ accelerator: r.accelerator, feasible: false, reason: r.reason, chosen: false })),
     ];
     const needed = feasible.find((c) => c.accelerator === allocation?.accelerator)?.numReplicas ?? 0;
-    const { status, decision } = decide(s.reason, s.candidates.length > 0 && feasible.length === 0, feasible.length, allocation, needed, refusals, result.solver, spec);
+    const { status, decision: why } = decide(s.reason, s.candidates.length > 0 && feasible.length === 0, feasible.length, allocation, needed, refusals, result.solver, spec);
+    const noParameters = status === 'unallocated' && feasible.length === 0 && s.rejected.length > 0 && s.rejected.every((r) => r.reason === NO_USABLE_PARAMETERS);
+    const decision = noParameters ? `no accelerator has usable performance parameters for model ${spec?.model ?? ''} (see each candidate)` : why;
     return {
       server: s.server,
       class: className,
@@ -103,7 +108,9 @@ export function explainResult(system: System, spec: OptimizerSpec, result: Optim
     };
   });
   const totalCost = shortestFloat32(Object.values(result.solution.allocations).reduce((sum, a) => f32(sum + a.cost), 0));
-  return { solver: result.solver, optimizer: { ...spec }, totalCost, servers };
+  const explanation: Explanation = { solver: result.solver, optimizer: { ...spec }, totalCost, servers };
+  if (result.solution.warnings) explanation.warnings = [...result.solution.warnings];
+  return explanation;
 }
 
 function refusalText(refusal: CapacityRefusal): string {
@@ -143,7 +150,7 @@ function decide(
       status: 'best-effort',
       decision:
         `best effort under the saturation policy: ${allocation.numReplicas} of the ${needed} replicas its SLOs need on ${allocation.accelerator}; ` +
-        (Number.isFinite(allocation.ttft)
+        (allocation.ttft < FLOAT32_MAX
           ? 'its ITL and TTFT are those of its load on these replicas'
           : 'they cannot take its load, so its queue grows without bound: TTFT unbounded (reported as the largest float32)'),
     };

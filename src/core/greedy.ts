@@ -7,6 +7,7 @@
  */
 import { type Candidate, type ServerCandidates } from './candidates.js';
 import { f32 } from './float32.js';
+import { bestEffortMetrics } from './perf-models.js';
 import type { SaturationPolicy } from './schemas.js';
 import { byName } from './system.js';
 
@@ -27,10 +28,7 @@ export interface ReplicaPlacement {
   share: number;
 }
 
-/**
- * A chosen allocation. Best-effort ones have fewer replicas than their SLOs need; their ITL and
- * TTFT are at the load those replicas take (TTFT Infinity where they cannot take it).
- */
+/** A chosen allocation; best-effort ones have fewer replicas than their SLOs need. */
 export interface Allocation extends Candidate {
   bestEffort: boolean;
   /** set when the replicas are split across accelerators */
@@ -205,21 +203,19 @@ function bestEffort(unallocated: Entry[], context: Context): void {
 }
 
 /**
- * A candidate cut down to `numReplicas`: its cost and value scaled alike (float32), and its
- * latencies those of the server's load on these replicas. Where they cannot take it (arrivals
- * at or beyond the saturation rate) the batch is always full and the queue grows without bound:
- * the full batch's ITL, and an unbounded (infinite) TTFT.
+ * A candidate cut down to `numReplicas`, its cost and value scaled alike (float32), with the
+ * latencies of the replicas it gets where its model can tell (perf-models.ts).
  */
 function reduced(candidate: Candidate, numReplicas: number): Allocation {
   const factor = f32(numReplicas / candidate.numReplicas);
-  const { analyzer } = candidate;
-  const scaled = { ...candidate, numReplicas, cost: f32(candidate.cost * factor), value: f32(candidate.value * factor), bestEffort: true };
-  // A candidate without a queueing model has no load: its latencies do not change.
-  if (!analyzer) return scaled;
-  const metrics = analyzer.metricsAtRate(candidate.totalRate / numReplicas);
-  return metrics
-    ? { ...scaled, itl: metrics.itl, ttft: metrics.ttft, rho: metrics.rho }
-    : { ...scaled, itl: analyzer.fullBatchItl, ttft: Infinity, rho: 1 };
+  return {
+    ...candidate,
+    numReplicas,
+    cost: f32(candidate.cost * factor),
+    value: f32(candidate.value * factor),
+    ...bestEffortMetrics(candidate, numReplicas),
+    bestEffort: true,
+  };
 }
 
 function replicasThatFit(context: Context, candidate: Candidate): number {

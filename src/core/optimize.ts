@@ -17,6 +17,7 @@ import {
   type SolvedAllocation,
 } from './schemas.js';
 import type { System } from './system.js';
+import { perfDataWarnings } from './warnings.js';
 
 /** The optimization cannot be done as asked (not a problem with the input's form). */
 export class OptimizationError extends Error {
@@ -88,6 +89,8 @@ export function optimize(system: System, spec: OptimizerSpec, options: OptimizeO
   system.optimizer = { ...spec };
   const ordered: AllocationSolution = { allocations: solution.allocations };
   if (solution.summary) ordered.summary = solution.summary;
+  const warnings = perfDataWarnings(system, candidates, allocations);
+  if (warnings.length > 0) ordered.warnings = warnings;
   return { solution: ordered, candidates, allocations, solver, refusals };
 }
 
@@ -118,8 +121,6 @@ function solvedAllocation(allocation: Allocation, load: AllocationData['load']):
     ttftAverage: reportedLatency(allocation.ttft),
     load: { ...load },
   };
-  // an extension: Go clients ignore it
-  if (allocation.bestEffort) data.bestEffort = true;
   if (allocation.placements) {
     data.placements = allocation.placements.map((p) => ({
       accelerator: p.accelerator,
@@ -129,5 +130,7 @@ function solvedAllocation(allocation: Allocation, load: AllocationData['load']):
       ttftAverage: reportedLatency(p.ttft),
     }));
   }
+  // an extension (Go clients ignore it): its latencies are those of the replicas it got
+  if (allocation.bestEffort) data.bestEffort = true;
   return data;
 }

@@ -13,7 +13,7 @@ function analyzer(batchSize = 19, perf = GRANITE_ON_G2, request = REQUEST, count
 /** Metrics at a rate where the queue is stable. */
 function stableAt(qa: QueueAnalyzer, requestsPerSecond: number): Metrics {
   const metrics = qa.metricsAtRate(requestsPerSecond);
-  if (!metrics) throw new Error(`unstable at ${requestsPerSecond} requests/s`);
+  if (!Number.isFinite(metrics.ttft)) throw new Error(`unstable at ${requestsPerSecond} requests/s`);
   return metrics;
 }
 
@@ -52,14 +52,15 @@ describe('QueueAnalyzer metrics', () => {
     expect(below.ttft).toBeLessThan(bottom.ttft);
   });
 
-  it('are taken above the top of that range while the queue is stable, and not where arrivals saturate it', () => {
+  it('are taken above the top of that range while the queue is stable; where arrivals saturate it, a full batch and no bound on the TTFT', () => {
     const qa = analyzer();
     const top = stableAt(qa, qa.maxRate * 1000);
     const above = stableAt(qa, (qa.maxRate + qa.saturationRate) * 500);
     expect(above.ttft).toBeGreaterThan(top.ttft);
     expect(Number.isFinite(above.ttft)).toBe(true);
-    expect(qa.metricsAtRate(qa.saturationRate * 1000)).toBeUndefined();
-    expect(qa.metricsAtRate(qa.saturationRate * 2000)).toBeUndefined();
+    for (const rate of [qa.saturationRate * 1000, qa.saturationRate * 2000]) {
+      expect(qa.metricsAtRate(rate)).toMatchObject({ ttft: Infinity, effectiveConcurrency: 19, itl: GRANITE_ON_G2.alpha + GRANITE_ON_G2.beta * 19, rho: 1 });
+    }
   });
 
   it('where the service time does not grow with the batch (one output token, delta = 0), the concurrency is the average number in service', () => {
