@@ -3,6 +3,7 @@
  * sizing (the largest request rate that meets the TTFT, ITL and TPS targets).
  */
 import { solveQueue, type EvaluationCounter, type ServiceTime } from './queue-model.js';
+import { largestRateMeeting } from './rate-search.js';
 
 /** Linear latency model of a model on an accelerator (all in ms). */
 export interface PerfParameters {
@@ -65,13 +66,6 @@ export type Sizing =
 export const RATE_RANGE_MARGIN = 0.001;
 /** A TPS target is sized at this fraction below the top of the rate range, as in the reference. */
 export const TPS_STABILITY_MARGIN = 0.1;
-/** Root finding stops when the metric is this close to its target (relative)... */
-const TARGET_TOLERANCE = 1e-10;
-/** ...or the rate is pinned down this closely (relative). */
-const RATE_TOLERANCE = 1e-12;
-const MAX_ROOT_ITERATIONS = 200;
-/** A metric whose value grows less than this (relative) over the whole rate range is flat. */
-const FLAT_METRIC = 1e-9;
 
 export class QueueAnalyzer {
   readonly service: ServiceTime;
@@ -185,14 +179,21 @@ export class QueueAnalyzer {
     let rateForTTFT = this.maxRate;
     let rateForITL = this.maxRate;
     let rateForTPS = this.maxRate;
+    const limit = (name: string, target: number, metric: (m: Metrics) => number): number | string =>
+      largestRateMeeting(name, target, (rate) => metric(this.metricsAt(rate)), {
+        min: this.minRate,
+        max: this.maxRate,
+        atMin: metric(low),
+        atMax: metric(high),
+      });
     if (targets.ttft > 0) {
-      const found = this.largestRateWithin(targets.ttft, (m) => m.ttft, low, high);
-      if (typeof found === 'string') return { feasible: false, reason: `TTFT ${found}` };
+      const found = limit('TTFT', targets.ttft, (m) => m.ttft);
+      if (typeof found === 'string') return { feasible: false, reason: found };
       rateForTTFT = found;
     }
     if (targets.itl > 0) {
-      const found = this.largestRateWithin(targets.itl, (m) => m.itl, low, high);
-      if (typeof found === 'string') return { feasible: false, reason: `ITL ${found}` };
+      const found = limit('ITL', targets.itl, (m) => m.itl);
+      if (typeof found === 'string') return { feasible: false, reason: found };
       rateForITL = found;
     }
     if (targets.tps > 0) rateForTPS = this.maxRate * (1 - TPS_STABILITY_MARGIN);
@@ -206,51 +207,4 @@ export class QueueAnalyzer {
       metrics,
     };
   }
-
-  /**
-   * The largest lambda in the rate range whose metric stays within `target`; the metric grows
-   * with lambda. Illinois-modified regula falsi: superlinear, and always bracketed. A target the
-   * metric meets at the top of the range (a flat one included) constrains nothing.
-   */
-  private largestRateWithin(target: number, metric: (m: Metrics) => number, low: Metrics, high: Metrics): number | string {
-    const lowValue = metric(low);
-    const highValue = metric(high);
-    if (highValue <= target) return this.maxRate;
-    if (lowValue > target) {
-      // A metric that does not change with the load (batch size 1, or beta = 0 for the ITL)
-      // misses its target at every load; say so, as no other rate would help.
-      const flat = highValue - lowValue <= FLAT_METRIC * Math.abs(lowValue);
-      return flat
-        ? `target ${target} ms is below ${round(lowValue)} ms, its value at every load (it does not change with the load at batch size ${this.batchSize})`
-        : `target ${target} ms is below ${round(lowValue)} ms, its value at the lowest load`;
-    }
-    let a = this.minRate;
-    let b = this.maxRate;
-    let ga = lowValue - target;
-    let gb = highValue - target;
-    let side = 0;
-    for (let i = 0; i < MAX_ROOT_ITERATIONS; i++) {
-      let x = (a * gb - b * ga) / (gb - ga);
-      if (!(x > a && x < b)) x = 0.5 * (a + b);
-      const gx = metric(this.metricsAt(x)) - target;
-      if (Math.abs(gx) <= TARGET_TOLERANCE * target) return x;
-      if (gx < 0) {
-        a = x;
-        ga = gx;
-        if (side === -1) gb *= 0.5;
-        side = -1;
-      } else {
-        b = x;
-        gb = gx;
-        if (side === 1) ga *= 0.5;
-        side = 1;
-      }
-      if (b - a <= RATE_TOLERANCE * b) break;
-    }
-    return a;
-  }
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }
