@@ -3,6 +3,7 @@
  *   inferno-edge optimize FILE|- [--stats]   SystemData in, AllocationSolution out
  *   inferno-edge explain FILE|- [--server NAME]   why each server got what it got
  *   inferno-edge serve [--stateless | -F] [--empty]   the REST API
+ *   inferno-edge token SYSTEM [--scope read|write] [--version N]   a system token for the Worker
  */
 import { readFile } from 'node:fs/promises';
 import { loadNodeMipSolver } from '../highs/load-node.js';
@@ -18,13 +19,15 @@ import {
 } from '../core/index.js';
 import { SERVE_USAGE, serveCommand } from '../node/serve.js';
 import { explanationTable, serverTable } from './explain-table.js';
+import { TOKEN_USAGE, tokenCommand } from './token-command.js';
 
 const USAGE = `usage:
   inferno-edge optimize FILE [--stats]   optimize the SystemData in FILE ('-' reads stdin);
                                          --stats writes {"totalMs": ...} to stderr
   inferno-edge explain FILE [--server NAME]   why each server got what it got, as a table;
                                          --server: every candidate of one server
-${SERVE_USAGE}`;
+${SERVE_USAGE}
+${TOKEN_USAGE}`;
 
 /** Exit codes: 0 done, 1 the optimization failed (serve: cannot listen), 2 bad usage or invalid input. */
 export async function main(args: string[]): Promise<number> {
@@ -32,6 +35,7 @@ export async function main(args: string[]): Promise<number> {
   if (command === 'optimize') return optimizeCommand(rest);
   if (command === 'explain') return explainCommand(rest);
   if (command === 'serve') return serveCommand(rest);
+  if (command === 'token') return tokenCommand(rest, process.env);
   process.stderr.write(`${command === undefined ? '' : `unknown command: ${command}\n`}${USAGE}\n`);
   return 2;
 }
