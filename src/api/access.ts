@@ -7,7 +7,7 @@
  * (INFERNO_READ_TOKEN); the Worker accepts system tokens signed from INFERNO_TOKEN (tokens.ts).
  */
 import { jsonResponse } from './json-response.js';
-import { verifySystemToken, type TokenScope } from './tokens.js';
+import { verifySystemToken } from './tokens.js';
 
 /** What a verb needs: reading a system, changing it, or the admin's lifecycle verbs. */
 export const ACCESS_LEVELS = ['read', 'write', 'admin'] as const;
@@ -93,7 +93,7 @@ function unauthorized(message: string, challenge: string): Response {
   return jsonResponse(401, { message, issues: [] }, { 'www-authenticate': challenge });
 }
 
-/** The grant of a token that is neither the admin's nor the read token, if any. */
+/** The grant of a presented token; undefined for a token not accepted. */
 type TokenCheck = (presented: string) => Promise<Grant | undefined>;
 
 /** How `options` grant: by the digests of its fixed tokens, then (Worker) by a system token's signature. */
@@ -110,7 +110,7 @@ function tokenCheck({ token, readToken, systemTokens }: AccessOptions): TokenChe
     if (isReader) return { level: 'read' };
     if (!systemTokens) return undefined;
     const claims = await verifySystemToken(token, presented);
-    return claims && { level: claims.scope satisfies TokenScope, systemId: claims.systemId, version: claims.version };
+    return claims && { level: claims.scope, systemId: claims.systemId, version: claims.version };
   };
 }
 

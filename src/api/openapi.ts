@@ -178,8 +178,8 @@ function operation(route: Route): JsonSchema {
       default: {
         description:
           '400 invalid input or over a limit (issues name the fields), 401 no, a wrong or a revoked bearer ' +
-          "token (when the server has one), 403 a token that does not open this system or verb, 404 unknown name, verb or system, 405 wrong method, 413 body over 5 MB, " +
-          '422 the optimization cannot be done, 500 a bug',
+          'token (when the server has one), 403 a token that does not open this system or verb, 404 unknown ' +
+          'name, verb or system, 405 wrong method, 413 body over 5 MB, 422 the optimization cannot be done, 500 a bug',
         content: jsonContent(`Error${OUTPUT_SUFFIX}`),
       },
     },

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { call, smallSample } from './client.js';
 
-describe('without INFERNO_TOKEN', () => {
+// requests with writes, each reported to the registry: slow on a loaded 2-core machine
+describe('without INFERNO_TOKEN', { timeout: 60_000 }, () => {
   it('lists, exports, imports and deletes systems for anyone', async () => {
     expect((await call('POST', '/systems/open-a/importSystem', smallSample())).status).toBe(200);
     const { status, body } = await call('GET', '/systems');
