@@ -7,6 +7,7 @@ import { verifySystemToken } from '../../src/api/index.js';
 import { tokenRequest } from '../../src/cli/token-command.js';
 import { optimize, parseWith, System, SystemDataSchema } from '../../src/core/index.js';
 import { SAMPLES } from '../../src/samples/index.js';
+import { readOptimizerLightJson } from '../optimizer-light-fixtures.js';
 
 const BIN = new URL('../../bin/inferno-edge.mjs', import.meta.url).pathname;
 
@@ -87,7 +88,50 @@ describe('inferno-edge explain', () => {
   });
 });
 
-describe('inferno-edge token', () => {
+/** Each test starts the CLI (about 2 s on a loaded machine): the default 5 s is too short for two. */
+describe("today's Inferno data (perfParms) on the command line", { timeout: 60_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'inferno-today-'));
+  // llm-inferno/sample-data's own consolidated file, as a new user downloads it
+  const todayFile = join(dir, 'system-data.json');
+  writeFileSync(todayFile, JSON.stringify(readOptimizerLightJson('small/system-data.json')));
+  // the same, with a tuner that has not converged on granite_13b yet: all its perfParms zero
+  const untuned = structuredClone(readOptimizerLightJson('small/system-data.json')) as {
+    system: { modelData: { models: { name: string; perfParms: Record<string, number> }[] } };
+  };
+  for (const perf of untuned.system.modelData.models) if (perf.name === 'granite_13b') perf.perfParms = { alpha: 0, beta: 0, gamma: 0 };
+  const untunedFile = join(dir, 'untuned.json');
+  writeFileSync(untunedFile, JSON.stringify(untuned));
+
+  it('optimize allocates every server, quietly', () => {
+    const { status, stdout, stderr } = cli(['optimize', todayFile]);
+    expect(status).toBe(0);
+    expect(Object.keys(JSON.parse(stdout).allocations)).toHaveLength(15);
+    expect(stderr).toBe('');
+  });
+
+  it('optimize says on stderr which perf data sized nothing and which servers were left out; stdout stays the answer', () => {
+    const { status, stdout, stderr } = cli(['optimize', untunedFile]);
+    expect(status).toBe(0);
+    const solution = JSON.parse(stdout);
+    expect(Object.keys(solution.allocations).filter((name) => name.endsWith('granite_13b'))).toEqual([]);
+    expect(Object.keys(solution.allocations)).toHaveLength(12);
+    const lines = stderr.trim().split('\n');
+    expect(lines).toEqual(solution.warnings.map((warning: string) => `warning: ${warning}`));
+    expect(lines.filter((line) => /^warning: model granite_13b on \S+ has no usable performance parameters/.test(line))).toHaveLength(6);
+    expect(lines.filter((line) => /^warning: server \S+-granite_13b is left without an allocation/.test(line))).toHaveLength(3);
+  });
+
+  it('explain prints the same warnings on stderr, and why each such server got nothing', () => {
+    const { status, stdout, stderr } = cli(['explain', untunedFile]);
+    expect(status).toBe(0);
+    const parsed = parseWith(SystemDataSchema, untuned);
+    const { warnings } = optimize(System.fromSpec(parsed.system), parsed.system.optimizerData.optimizer).solution;
+    expect(stderr).toBe(warnings!.map((warning) => `warning: ${warning}\n`).join(''));
+    expect(stdout).toMatch(/Premium-granite_13b .* unallocated .* no accelerator has usable performance parameters for model granite_13b/);
+  });
+});
+
+describe('inferno-edge token', { timeout: 60_000 }, () => {
   const SECRET = 'cli-s3cret';
 
   it('prints a token for one system, signed with INFERNO_TOKEN: write and version 1 unless told', async () => {
@@ -99,14 +143,14 @@ describe('inferno-edge token', () => {
     expect(read.status).toBe(0);
     expect(await verifySystemToken(SECRET, read.stdout.trim())).toEqual({ systemId: 'team-a', scope: 'read', version: 7 });
     expect(await verifySystemToken('another', read.stdout.trim())).toBeUndefined();
-  }, 30_000);
+  });
 
   it('without INFERNO_TOKEN: exit 2 and why, nothing on stdout', () => {
     const { status, stdout, stderr } = cli(['token', 'team-a'], undefined, { INFERNO_TOKEN: '' });
     expect(status).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(/^INFERNO_TOKEN is not set: tokens are signed with it\nusage:\n/);
-  }, 30_000);
+  });
 
   it.each([
     [[], 'name one system'],
