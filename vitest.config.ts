@@ -6,6 +6,8 @@ const WORKERD_ADMIN_TOKEN = 'workerd-admin-t0ken';
 
 export default defineConfig({
   test: {
+    // dist/ built, for the tests that run `inferno-edge` and pack the package
+    globalSetup: ['test/global-setup.ts'],
     projects: [
       {
         test: {
