@@ -42,7 +42,7 @@ function canonicalKeys(input: unknown, byLowerCase: ReadonlyMap<string, string>)
 }
 
 /** An object schema that reads keys case-insensitively and defaults to its zero value. */
-function goObject<S extends z.ZodRawShape>(shape: S) {
+export function goObject<S extends z.ZodRawShape>(shape: S) {
   const byLowerCase = new Map(Object.keys(shape).map((key) => [key.toLowerCase(), key]));
   return z.preprocess((input) => canonicalKeys(input, byLowerCase), z.object(shape));
 }
