@@ -9,6 +9,7 @@ import { ApiError, errorResponse } from './errors.js';
 import { healthRoute, type ApiMode } from './health.js';
 import { jsonResponse } from './json-response.js';
 import { withinLimits } from './limited-store.js';
+import { ApiMetrics, metricsRoute } from './metrics.js';
 import { buildOpenApiDocument, OpenApiDocumentSchema } from './openapi.js';
 import { readJsonBody } from './request-body.js';
 import type { Params, Route, RouteContext } from './route.js';
@@ -28,6 +29,8 @@ export interface ApiOptions extends AccessOptions {
    * that other requests do not pay for loading it (the Worker's isolates start often).
    */
   loadMipSolver?: () => Promise<MipSolver>;
+  /** what GET /metrics counts and keeps; by default counters and the last run in memory */
+  metrics?: ApiMetrics;
 }
 
 export interface Api {
@@ -52,15 +55,18 @@ function decodeParams(raw: Record<string, string>): Params {
 async function answer(route: Route, request: IRequest, context: RouteContext): Promise<Response> {
   const params = decodeParams(request.params);
   const json = route.request ? await readJsonBody(request) : undefined;
-  return jsonResponse(200, await route.handle(params, json, context));
+  const body = await route.handle(params, json, context, request);
+  return body instanceof Response ? body : jsonResponse(200, body);
 }
 
 function verbOf(path: string): string {
   return `/${path.split('/')[1]}`;
 }
 
-export function createApi({ store, mode = 'stateful', optimizeOptions = {}, loadMipSolver, token, corsOrigins }: ApiOptions): Api {
-  const context: RouteContext = { store: withinLimits(store), optimizeOptions, loadMipSolver };
+export function createApi(options: ApiOptions): Api {
+  const { store, mode = 'stateful', optimizeOptions = {}, loadMipSolver, token, corsOrigins } = options;
+  const metrics = options.metrics ?? new ApiMetrics({ now: optimizeOptions.now });
+  const context: RouteContext = { store: withinLimits(store), optimizeOptions, loadMipSolver, metrics };
   let openApiDocument: unknown;
   const openApiRoute: Route = {
     method: 'GET',
@@ -70,7 +76,7 @@ export function createApi({ store, mode = 'stateful', optimizeOptions = {}, load
     response: OpenApiDocumentSchema,
     handle: async () => (openApiDocument ??= buildOpenApiDocument(served, mode)),
   };
-  const all: readonly Route[] = [...VERBS, ...EXPLAIN_ROUTES, healthRoute(mode), openApiRoute];
+  const all: readonly Route[] = [...VERBS, ...EXPLAIN_ROUTES, healthRoute(mode), openApiRoute, metricsRoute];
   const served = all.filter((route) => mode === 'stateful' || route.stateless);
 
   const router = Router({ catch: errorResponse });
@@ -94,9 +100,20 @@ export function createApi({ store, mode = 'stateful', optimizeOptions = {}, load
     throw new ApiError(404, `unknown verb ${verb}; /openapi.json lists them`);
   });
 
+  const guarded = withAccess(async (request) => (await router.fetch(request)) as Response, { token, corsOrigins });
+  /** the route a request's path names, whatever its method; "other" for none (a bounded label) */
+  const routeOf = (request: Request): string => {
+    const { pathname } = new URL(request.url);
+    const path = router.routes.find(([, pattern]) => pattern.test(pathname))?.[3];
+    return path === undefined || path === '*' ? 'other' : path;
+  };
   return {
     mode,
     routes: served,
-    fetch: withAccess(async (request) => (await router.fetch(request)) as Response, { token, corsOrigins }),
+    fetch: async (request) => {
+      const response = await guarded(request);
+      metrics.countRequest(routeOf(request), response.status);
+      return response;
+    },
   };
 }

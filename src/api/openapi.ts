@@ -37,6 +37,7 @@ import {
   WhatIfResultSchema,
 } from './explain-routes.js';
 import { HealthSchema, type ApiMode } from './health.js';
+import { MetricsTextSchema } from './metrics.js';
 import type { Route } from './route.js';
 import { DoneSchema, ModelNamesSchema, NameSchema, OptimizeRequestSchema } from './verbs.js';
 
@@ -79,6 +80,7 @@ const NAMED_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   ServerExplanation: ServerExplanationSchema,
   CandidateExplanation: CandidateExplanationSchema,
   WhatIfResult: WhatIfResultSchema,
+  MetricsText: MetricsTextSchema,
 };
 
 const OUTPUT_SUFFIX = 'Output';
@@ -127,8 +129,8 @@ function reachable(roots: readonly string[], all: Readonly<Record<string, JsonSc
   return Object.fromEntries(Object.keys(kept).sort().map((name) => [name, kept[name]]));
 }
 
-function jsonContent(name: string): JsonSchema {
-  return { 'application/json': { schema: { $ref: refTo(name) } } };
+function jsonContent(name: string, contentTypes: readonly string[] = ['application/json']): JsonSchema {
+  return Object.fromEntries(contentTypes.map((type) => [type, { schema: { $ref: refTo(name) } }]));
 }
 
 function operation(route: Route): JsonSchema {
@@ -147,7 +149,7 @@ function operation(route: Route): JsonSchema {
     }),
     ...(route.request && { requestBody: { required: true, content: jsonContent(nameOf(route.request)) } }),
     responses: {
-      '200': { description: 'done', content: jsonContent(nameOf(route.response) + OUTPUT_SUFFIX) },
+      '200': { description: 'done', content: jsonContent(nameOf(route.response) + OUTPUT_SUFFIX, route.contentTypes) },
       default: {
         description:
           '400 invalid input or over a limit (issues name the fields), 401 no or a wrong bearer token (when ' +

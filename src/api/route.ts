@@ -1,6 +1,7 @@
 /** What the API knows about one verb: enough to serve it, refuse it and document it. */
 import type { z } from 'zod';
 import type { MipSolver, OptimizeOptions } from '../core/index.js';
+import type { ApiMetrics } from './metrics.js';
 import type { SystemStore } from './store.js';
 
 /** Path parameters by name, URL-decoded. */
@@ -13,6 +14,8 @@ export interface RouteContext {
   optimizeOptions: OptimizeOptions;
   /** loads the MILP solver when a request needs it and optimizeOptions has none */
   loadMipSolver?: () => Promise<MipSolver>;
+  /** counts optimizations and keeps the record of the last one (GET /metrics) */
+  metrics: ApiMetrics;
 }
 
 export interface Route {
@@ -26,6 +29,11 @@ export interface Route {
   request?: z.ZodType;
   /** the JSON body of its 200 answer */
   response: z.ZodType;
-  /** The 200 body for a request; `json` is the parsed body, undefined without `request`. */
-  handle(params: Params, json: unknown, context: RouteContext): Promise<unknown>;
+  /** the content types of its 200 answer when not JSON; handle then answers a Response */
+  contentTypes?: readonly string[];
+  /**
+   * The 200 body for a request (or the whole Response, for a route with contentTypes); `json`
+   * is the parsed body, undefined without `request`.
+   */
+  handle(params: Params, json: unknown, context: RouteContext, request: Request): Promise<unknown>;
 }
