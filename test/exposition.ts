@@ -1,4 +1,3 @@
-/// <reference path="./parse-prometheus-text-format.d.ts" />
 /**
  * Reads the counters and gauges of a Prometheus text exposition back into values a test can
  * compare, with parse-prometheus-text-format (a port of the Python client's parser; it reads

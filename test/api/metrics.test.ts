@@ -207,7 +207,7 @@ describe('GET /metrics: runs and requests', { timeout: 30_000 }, () => {
     }
     expect(samplesOf(parsed, 'inferno_last_optimization_duration_seconds')).toEqual([{ labels: { solver: 'unlimited' }, value: 1.5 }]);
     expect(samplesOf(parsed, 'inferno_last_optimization_timestamp_seconds')).toEqual([{ labels: { solver: 'unlimited' }, value: 1_700_000_000 }]);
-    const lastRunLines = (text: string) => text.split('\n').filter((line) => /^inferno_(last_|servers|accelerator_units_used)/.test(line));
+    const lastRunLines = (exposition: string) => exposition.split('\n').filter((line) => /^inferno_(last_|servers|accelerator_units_used)/.test(line));
     expect(lastRunLines(await scrapeText(api))).toEqual(lastRunLines(before));
   });
 

@@ -25,7 +25,7 @@ import {
   type SolverSummary,
 } from '../../src/core/index.js';
 import { loadNodeMipSolver } from '../../src/highs/load-node.js';
-import { SAMPLES } from '../../src/samples/index.js';
+import { SAMPLES, type SampleName } from '../../src/samples/index.js';
 import { prerequisite } from '../prerequisites.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -57,7 +57,7 @@ function serveStatic(root: string): Promise<Server> {
 }
 
 /** The core's own run of a sample, and its explanation, as the page should show them. */
-function coreRun(sample: 'small' | 'large', arrivalScale: number, flags: Partial<OptimizerSpec> = {}, mipSolver?: MipSolver) {
+function coreRun(sample: SampleName, arrivalScale: number, flags: Partial<OptimizerSpec> = {}, mipSolver?: MipSolver) {
   const data = parseWith(SystemDataSchema, SAMPLES[sample]);
   for (const server of data.system.serverData.servers) server.currentAlloc.load.arrivalRate *= arrivalScale;
   const system = System.fromSpec(data.system);
@@ -102,7 +102,7 @@ function expectedSlo(value: number, target: number, bestEffort: boolean): string
 /** Every server has a row that shows what the core decided for it, and the total is theirs. */
 async function expectPageShowsCore(
   page: Page,
-  sample: 'small' | 'large',
+  sample: SampleName,
   arrivalScale: number,
   flags: Partial<OptimizerSpec> = {},
   mipSolver?: MipSolver,
@@ -239,7 +239,7 @@ async function runAndWait(page: Page, runs: number, arrivalScale = 1): Promise<v
 
 describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 60_000 }, () => {
   let temp: string;
-  let server: Server;
+  let pageServer: Server;
   let context: BrowserContext;
   let page: Page;
   let origin: string;
@@ -250,8 +250,8 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 60
     temp = mkdtempSync(join(tmpdir(), 'inferno-playground-'));
     const outDir = join(temp, 'site');
     await build(mergeConfig(playgroundConfig, { configFile: false, logLevel: 'warn', build: { outDir, emptyOutDir: true } }));
-    server = await serveStatic(outDir);
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    pageServer = await serveStatic(outDir);
+    origin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
     context = await chromium.launchPersistentContext(join(temp, 'profile'), {
       executablePath: CHROMIUM,
       headless: true,
@@ -278,7 +278,7 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 60
 
   afterAll(async () => {
     await context?.close();
-    await new Promise((done) => (server ? server.close(done) : done(undefined)));
+    await new Promise((done) => (pageServer ? pageServer.close(done) : done(undefined)));
     if (temp) rmSync(temp, { recursive: true, force: true });
   });
 
@@ -335,18 +335,28 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 60
     expect(await page.getByTestId('problem').count()).toBe(0);
   });
 
-  it('solves with HiGHS in the browser when milpSolver is set, as the core does on Node, and shows its summary', async () => {
+  // MILP runs to the end in the page and (four times) in Node: CPU-bound, on 2 cores shared with every test file
+  it('solves with HiGHS in the browser when milpSolver is set, as the core does on Node, and shows its summary', { timeout: 180_000 }, async () => {
     const mipSolver = await loadNodeMipSolver();
+    // HiGHS stops at milpTimeLimit by the wall clock (5 s by default): on a machine that runs every
+    // test file at once the page and Node could stop at different points. Both get time to finish.
+    const unhurried = { milpTimeLimit: 600 };
+    const editor = page.getByTestId('editor');
+    const original = await editor.inputValue();
+    const systemData = JSON.parse(original) as { system: { optimizerData: { optimizer: Record<string, unknown> } } };
+    systemData.system.optimizerData.optimizer.milpTimeLimit = unhurried.milpTimeLimit;
+    await editor.fill(JSON.stringify(systemData, null, 2));
+    await expect.poll(() => page.getByTestId('doc-status').textContent()).toBe('Valid SystemData.');
     const runs = Number(await page.getByTestId('results').getAttribute('data-runs'));
     await page.getByTestId('flag-milpSolver').check();
     await runAndWait(page, runs + 1);
-    await expectPageShowsCore(page, 'small', 1, { milpSolver: true }, mipSolver);
-    await expectSummaryShowsCore(page, coreRun('small', 1, { milpSolver: true }, mipSolver).result.solution.summary);
+    await expectPageShowsCore(page, 'small', 1, { milpSolver: true, ...unhurried }, mipSolver);
+    await expectSummaryShowsCore(page, coreRun('small', 1, { milpSolver: true, ...unhurried }, mipSolver).result.solution.summary);
 
     // Heterogeneous: some servers' replicas are split, and the row says where they went.
     await page.getByTestId('flag-heterogeneous').check();
     await runAndWait(page, runs + 2);
-    const flags = { milpSolver: true, heterogeneous: true };
+    const flags = { milpSolver: true, heterogeneous: true, ...unhurried };
     await expectPageShowsCore(page, 'small', 1, flags, mipSolver);
     const { result, explanation } = coreRun('small', 1, flags, mipSolver);
     await expectSummaryShowsCore(page, result.solution.summary);
@@ -359,6 +369,8 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 60
     await page.screenshot({ path: join(SCREENSHOTS, 'playground-milp.png'), fullPage: true });
     await page.getByTestId('flag-heterogeneous').uncheck();
     await page.getByTestId('flag-milpSolver').uncheck();
+    await editor.fill(original);
+    await expect.poll(() => page.getByTestId('doc-status').textContent()).toBe('Valid SystemData.');
   });
 
   it('switches to the large sample and shows what the core computes for it', async () => {
@@ -406,5 +418,15 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 60
     await page.keyboard.press('Escape');
     await page.waitForSelector('[data-testid="explanation"]', { state: 'hidden' });
     expect(await row.evaluate((element) => element === element.ownerDocument.activeElement)).toBe(true);
+  });
+
+  it("offers today's sample (perfParms) beside the seed's, and shows what the core computes for it", async () => {
+    await page.getByTestId('sample').selectOption('today-small');
+    await page.getByTestId('arrival-scale').fill('0');
+    await page.waitForSelector('[data-testid="run"]:not([disabled])');
+    await expect.poll(() => page.getByTestId('doc-status').textContent()).toBe('Valid SystemData.');
+    const runs = Number(await page.getByTestId('results').getAttribute('data-runs'));
+    await runAndWait(page, runs + 1);
+    await expectPageShowsCore(page, 'today-small', 1);
   });
 });
