@@ -9,6 +9,7 @@ import { ApiError, errorResponse } from './errors.js';
 import { healthRoute, type ApiMode } from './health.js';
 import { jsonResponse } from './json-response.js';
 import { withinLimits } from './limited-store.js';
+import { ApiMetrics, metricsRoute } from './metrics.js';
 import { buildOpenApiDocument, OpenApiDocumentSchema } from './openapi.js';
 import { readJsonBody } from './request-body.js';
 import type { Params, Route, RouteContext } from './route.js';
@@ -41,6 +42,8 @@ export interface ApiOptions extends AccessOptions {
    * and every verb the runtime has, those its other parts serve included.
    */
   manySystems?: boolean;
+  /** what GET /metrics counts and keeps; by default counters and the last run in memory */
+  metrics?: ApiMetrics;
 }
 
 export interface Api {
@@ -79,7 +82,8 @@ async function answer(route: Route, request: IRequest, grant: Grant, context: Ro
   if (refused) throw refused;
   const params = decodeParams(request.params);
   const json = route.request ? await readJsonBody(request) : undefined;
-  return jsonResponse(200, await route.handle(params, json, context));
+  const body = await route.handle(params, json, context, request);
+  return body instanceof Response ? body : jsonResponse(200, body);
 }
 
 function verbOf(path: string): string {
@@ -88,7 +92,8 @@ function verbOf(path: string): string {
 
 export function createApi(options: ApiOptions): Api {
   const { store, mode = 'stateful', optimizeOptions = {}, loadMipSolver, lifecycle, directory, manySystems = false } = options;
-  const context: RouteContext = { store: withinLimits(store), optimizeOptions, loadMipSolver, lifecycle, directory };
+  const metrics = options.metrics ?? new ApiMetrics({ now: optimizeOptions.now });
+  const context: RouteContext = { store: withinLimits(store), optimizeOptions, loadMipSolver, lifecycle, directory, metrics };
   let openApiDocument: unknown;
   const openApiRoute: Route = {
     method: 'GET',
@@ -101,7 +106,7 @@ export function createApi(options: ApiOptions): Api {
     handle: async () => (openApiDocument ??= buildOpenApiDocument(documented, mode, { manySystems })),
   };
   const inMode = (route: Route) => mode === 'stateful' || route.stateless;
-  const catalog: readonly Route[] = [...VERBS, ...EXPLAIN_ROUTES, ...SYSTEM_ROUTES, healthRoute(mode), openApiRoute];
+  const catalog: readonly Route[] = [...VERBS, ...EXPLAIN_ROUTES, ...SYSTEM_ROUTES, healthRoute(mode), openApiRoute, metricsRoute];
   /** the routes of this part of the runtime: those it has the context for */
   const all = catalog.filter((route) => route.needs === undefined || context[route.needs] !== undefined);
   const served = all.filter(inMode);
@@ -128,6 +133,20 @@ export function createApi(options: ApiOptions): Api {
     throw new ApiError(404, `unknown verb ${verb}; /openapi.json lists them`);
   });
 
+  /** the route a request's path names, whatever its method; "other" for none (a bounded label) */
+  const routeOf = (request: Request): string => {
+    const { pathname } = new URL(request.url);
+    const path = router.routes.find(([, pattern]) => pattern.test(pathname))?.[3];
+    return path === undefined || path === '*' ? 'other' : path;
+  };
+  /** Node calls fetch, a Durable Object calls handle (its Worker checked the token): each request is counted once. */
+  const counted =
+    <A extends unknown[]>(serve: (request: Request, ...rest: A) => Promise<Response>) =>
+    async (request: Request, ...rest: A): Promise<Response> => {
+      const response = await serve(request, ...rest);
+      metrics.countRequest(routeOf(request), response.status);
+      return response;
+    };
   const handle = async (request: Request, grant: Grant) => (await router.fetch(request, grant)) as Response;
-  return { mode, routes: served, fetch: withAccess(handle, options), handle };
+  return { mode, routes: served, fetch: counted(withAccess(handle, options)), handle: counted(handle) };
 }

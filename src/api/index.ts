@@ -14,6 +14,7 @@ export {
 export { createApi, type Api, type ApiOptions } from './api.js';
 export { API_MODES, type ApiMode } from './health.js';
 export { MemorySystemStore } from './memory-store.js';
+export { ApiMetrics, countingWrites, OptimizationRecordSchema, type LastRunStore, type OptimizationRecord } from './metrics.js';
 export { MAX_BODY_BYTES } from './request-body.js';
 export type { Route } from './route.js';
 export type { SystemStore } from './store.js';

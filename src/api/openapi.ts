@@ -38,6 +38,7 @@ import {
 } from './explain-routes.js';
 import { HealthSchema, type ApiMode } from './health.js';
 import { OPEN_PATHS, type AccessLevel } from './access.js';
+import { MetricsTextSchema } from './metrics.js';
 import type { Route } from './route.js';
 import { DEFAULT_SYSTEM_ID, SYSTEM_ID_RULE } from './system-id.js';
 import {
@@ -97,6 +98,7 @@ const NAMED_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   TokenFloor: TokenFloorSchema,
   SystemSummary: SystemSummarySchema,
   SystemList: SystemListSchema,
+  MetricsText: MetricsTextSchema,
 };
 
 /** Which bearer tokens may call a verb that needs each access level. */
@@ -152,8 +154,8 @@ function reachable(roots: readonly string[], all: Readonly<Record<string, JsonSc
   return Object.fromEntries(Object.keys(kept).sort().map((name) => [name, kept[name]]));
 }
 
-function jsonContent(name: string): JsonSchema {
-  return { 'application/json': { schema: { $ref: refTo(name) } } };
+function jsonContent(name: string, contentTypes: readonly string[] = ['application/json']): JsonSchema {
+  return Object.fromEntries(contentTypes.map((type) => [type, { schema: { $ref: refTo(name) } }]));
 }
 
 function operation(route: Route): JsonSchema {
@@ -174,7 +176,7 @@ function operation(route: Route): JsonSchema {
     }),
     ...(route.request && { requestBody: { required: true, content: jsonContent(nameOf(route.request)) } }),
     responses: {
-      '200': { description: 'done', content: jsonContent(nameOf(route.response) + OUTPUT_SUFFIX) },
+      '200': { description: 'done', content: jsonContent(nameOf(route.response) + OUTPUT_SUFFIX, route.contentTypes) },
       default: {
         description:
           '400 invalid input or over a limit (issues name the fields), 401 no, a wrong or a revoked bearer ' +

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type { MipSolver, OptimizeOptions } from '../core/index.js';
 import type { AccessLevel } from './access.js';
+import type { ApiMetrics } from './metrics.js';
 import type { SystemStore } from './store.js';
 import type { SystemDirectory, SystemLifecycle } from './system-routes.js';
 
@@ -19,6 +20,8 @@ export interface RouteContext {
   lifecycle?: SystemLifecycle;
   /** the Worker's list of systems */
   directory?: SystemDirectory;
+  /** counts optimizations and keeps the record of the last one (GET /metrics) */
+  metrics: ApiMetrics;
 }
 
 export interface Route {
@@ -38,6 +41,11 @@ export interface Route {
   request?: z.ZodType;
   /** the JSON body of its 200 answer */
   response: z.ZodType;
-  /** The 200 body for a request; `json` is the parsed body, undefined without `request`. */
-  handle(params: Params, json: unknown, context: RouteContext): Promise<unknown>;
+  /** the content types of its 200 answer when not JSON; handle then answers a Response */
+  contentTypes?: readonly string[];
+  /**
+   * The 200 body for a request (or the whole Response, for a route with contentTypes); `json`
+   * is the parsed body, undefined without `request`.
+   */
+  handle(params: Params, json: unknown, context: RouteContext, request: Request): Promise<unknown>;
 }

@@ -245,15 +245,21 @@ export const VERBS: readonly Route[] = [
   post('/optimize', "Optimize the stored system; sets every server's desired allocation",
     OptimizeRequestSchema, AllocationSolutionSchema, async (data, context) => {
       const options = await optimizeOptionsFor(data.optimizer, context);
-      return context.store.update((system) => optimize(system, data.optimizer, options).solution);
+      const run = context.metrics.startRun(data.optimizer);
+      const solution = await context.store.update((system) => run.optimize(() => optimize(system, data.optimizer, options)).solution);
+      run.stored();
+      return solution;
     },
     { parse: parseOptimizeRequest }),
   post('/optimizeOne', 'Optimize the given system, which replaces the stored one (the /get verbs read it afterwards)',
     SystemDataSchema, AllocationSolutionSchema, async (data, context) => {
       const spec = data.system.optimizerData.optimizer;
       const system = System.fromSpec(data.system);
-      const { solution } = optimize(system, spec, await optimizeOptionsFor(spec, context));
+      const options = await optimizeOptionsFor(spec, context);
+      const run = context.metrics.startRun(spec);
+      const { solution } = run.optimize(() => optimize(system, spec, options));
       await context.store.replace(system);
+      run.stored();
       return solution;
     },
     { stateless: true }),

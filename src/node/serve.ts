@@ -5,7 +5,7 @@
  * INFERNO_STATE_FILE keeps the system in a file across restarts.
  */
 import { fileURLToPath } from 'node:url';
-import { createApi, MemorySystemStore, parseCorsOrigins, type ApiMode, type SystemStore } from '../api/index.js';
+import { ApiMetrics, countingWrites, createApi, MemorySystemStore, parseCorsOrigins, type ApiMode, type SystemStore } from '../api/index.js';
 import { parseWith, System, SystemDataSchema } from '../core/index.js';
 import { loadNodeMipSolver } from '../highs/load-node.js';
 import { SAMPLES } from '../samples/index.js';
@@ -97,7 +97,10 @@ export async function serveCommand(args: readonly string[]): Promise<number> {
   // HiGHS is loaded before listening, so that the first milpSolver request does not wait for it.
   const optimizeOptions = { mipSolver: await loadNodeMipSolver(), now: () => performance.now() };
   const { mode, token, readToken, corsOrigins } = options;
-  const api = createApi({ store, mode, optimizeOptions, token, readToken, corsOrigins });
+  // counters per process; the record of the last optimization in memory, beside the system
+  const metrics = new ApiMetrics({ now: optimizeOptions.now, stateFile: options.stateFile !== undefined });
+  if (options.stateFile !== undefined) store = countingWrites(store, metrics);
+  const api = createApi({ store, mode, optimizeOptions, token, readToken, corsOrigins, metrics });
   const server = createNodeServer({ api, staticDir: PLAYGROUND_DIR });
   let url: URL;
   try {

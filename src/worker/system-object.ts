@@ -10,6 +10,7 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import {
+  ApiMetrics,
   createApi,
   invalidToken,
   signSystemToken,
@@ -25,6 +26,7 @@ import type { Env } from './env.js';
 import { readGrant } from './grant-header.js';
 import { loadWorkerMipSolver } from './load-highs.js';
 import { registryOf } from './registry.js';
+import { SqlLastRunStore } from './sql-last-run.js';
 import { SqlSystemStore } from './sql-system-store.js';
 import { DEFAULT_SYSTEM_ID } from './system-path.js';
 import { TOKEN_FLOOR_TABLE, TokenFloor } from './token-floor.js';
@@ -37,6 +39,7 @@ export class SystemObject extends DurableObject<Env> implements SystemLifecycle 
   readonly systemId: string;
   private readonly stored: SqlSystemStore;
   private readonly floor: TokenFloor;
+  private readonly lastRun: SqlLastRunStore;
   private readonly api: Api;
   /** settles when the last change queued so far, and its report to the registry, are done */
   private changes: Promise<unknown> = Promise.resolve();
@@ -48,7 +51,10 @@ export class SystemObject extends DurableObject<Env> implements SystemLifecycle 
     this.systemId = ctx.id.name;
     this.stored = new SqlSystemStore(ctx.storage);
     this.floor = new TokenFloor(ctx.storage.sql);
-    this.api = createApi({ store: this.reportingStore(), loadMipSolver: loadWorkerMipSolver, lifecycle: this, manySystems: true });
+    // counters per object, in memory; the record of the last optimization stored beside the system
+    this.lastRun = new SqlLastRunStore(ctx.storage.sql);
+    const metrics = new ApiMetrics({ lastRun: this.lastRun });
+    this.api = createApi({ store: this.reportingStore(), loadMipSolver: loadWorkerMipSolver, lifecycle: this, manySystems: true, metrics });
     // No request is delivered before the stored system is loaded (after a restart or eviction too).
     void ctx.blockConcurrencyWhile(async () => {
       this.floor.load();
@@ -77,6 +83,7 @@ export class SystemObject extends DurableObject<Env> implements SystemLifecycle 
         this.ctx.storage.transactionSync(() => {
           for (const table of this.tables()) if (table !== TOKEN_FLOOR_TABLE) this.ctx.storage.sql.exec(`DROP TABLE "${table}"`);
           this.floor.raise();
+          this.lastRun.forget();
         });
         this.stored.load(() => initialSystem(this.systemId));
       }

@@ -7,6 +7,21 @@
  */
 import { SAMPLES } from '../../src/samples/index.js';
 
+/**
+ * An answer's body: JSON, but for a 200 of /metrics, which is the Prometheus text format (its
+ * text is returned). Fails when the content type does not say which.
+ */
+export async function answerBody(response: Response, path: string): Promise<unknown> {
+  const text = await response.text();
+  const type = response.headers.get('content-type') ?? '';
+  if (response.status === 200 && path.endsWith('/metrics')) {
+    if (!/^text\/plain; version=0\.0\.4/.test(type)) throw new Error(`${path}: ${type} is not the Prometheus text format`);
+    return text;
+  }
+  if (!/^application\/json/.test(type)) throw new Error(`${path}: ${response.status} ${type} is not JSON: ${text}`);
+  return JSON.parse(text);
+}
+
 export interface VerbCall {
   /** `method path` as /openapi.json lists it */
   verb: string;
@@ -75,6 +90,7 @@ const CALLS: Readonly<Record<string, Omit<VerbCall, 'verb' | 'method'>>> = {
   'get /explain/{server}': { path: '/explain/Premium-llama_13b' },
   'get /health': { path: '/health' },
   'get /openapi.json': { path: '/openapi.json' },
+  'get /metrics': { path: '/metrics' },
   'get /exportSystem': { path: '/exportSystem' },
   'post /importSystem': { path: '/importSystem', body: { system: { acceleratorData: { accelerators: [{ name: 'only', cost: 1 }] } } } },
   'post /deleteSystem': { path: '/deleteSystem' },
@@ -83,8 +99,8 @@ const CALLS: Readonly<Record<string, Omit<VerbCall, 'verb' | 'method'>>> = {
   'get /systems': { path: '/systems' },
 };
 
-/** The verbs a read token may call: the get verbs, explain, /health and /openapi.json (and /metrics, once it exists). */
-const READ_VERBS = new Set(['post /explain', 'get /explain/{server}', 'get /health', 'get /openapi.json']);
+/** The verbs a read token may call: the get verbs, explain, /health, /openapi.json and /metrics. */
+const READ_VERBS = new Set(['post /explain', 'get /explain/{server}', 'get /health', 'get /openapi.json', 'get /metrics']);
 /** The admin's verbs: a system as a whole, its tokens, the list of systems. */
 const ADMIN_VERBS = new Set([
   'get /exportSystem',

@@ -4,7 +4,7 @@ import { AcceleratorSpecSchema, OptimizerSpecSchema, parseWith, ServerSpecSchema
 import { createApi, MemorySystemStore } from '../../src/api/index.js';
 import { call, sampleApi } from './client.js';
 
-/** The seed's Commands List, with the reference's /applyAllocation, the explain routes and the two service routes. */
+/** The seed's Commands List, with the reference's /applyAllocation, the explain routes and the three service routes. */
 const SEED_VERBS: [string, string][] = [
   ['post', '/setAccelerators'],
   ['get', '/getAccelerators'],
@@ -45,6 +45,7 @@ const SEED_VERBS: [string, string][] = [
   ['get', '/explain/{server}'],
   ['get', '/health'],
   ['get', '/openapi.json'],
+  ['get', '/metrics'],
   // a system as a whole, for the admin
   ['get', '/exportSystem'],
   ['post', '/importSystem'],
@@ -99,10 +100,20 @@ describe('/openapi.json', () => {
       ids.add(op.operationId);
       expect((op.parameters ?? []).map((p) => p.name)).toEqual([...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => name));
       expect(op.requestBody !== undefined, path).toBe(method === 'post');
-      expect(refs(op.responses['200'])).toHaveLength(1);
+      expect(new Set(refs(op.responses['200'])).size).toBe(1);
       expect(refs(op.responses.default)).toEqual(['#/components/schemas/ErrorOutput']);
     }
     expect(ids.size).toBe(SEED_VERBS.length);
+  });
+
+  it('gives /metrics as text: the Prometheus format and OpenMetrics', async () => {
+    const document = await openApi('stateful');
+    const content = (document.paths['/metrics'].get.responses['200'] as { content: Record<string, unknown> }).content;
+    expect(Object.keys(content)).toEqual([
+      'text/plain; version=0.0.4; charset=utf-8',
+      'application/openmetrics-text; version=1.0.0; charset=utf-8',
+    ]);
+    expect(document.components.schemas.MetricsTextOutput).toMatchObject({ type: 'string' });
   });
 
   it('resolves every $ref to a component', async () => {
@@ -151,6 +162,7 @@ describe('/openapi.json', () => {
       '/getServiceClassModelTarget/{name}/{model}',
       '/getServiceClasses',
       '/health',
+      '/metrics',
       '/openapi.json',
       '/optimizeOne',
     ]);

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApi, MemorySystemStore, signSystemToken } from '../../src/api/index.js';
 import { SAMPLES } from '../../src/samples/index.js';
-import { accessOf, alteredTokens, callsFor, documentedVerbs, type VerbCall } from '../api/access-cases.js';
+import { accessOf, alteredTokens, answerBody, callsFor, documentedVerbs, type VerbCall } from '../api/access-cases.js';
 
 export interface Answer {
   status: number;
@@ -32,9 +32,7 @@ export function sendOverHttp(base: () => URL): TenantTarget['send'] {
     const init: RequestInit = { method, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } };
     if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
     const response = await fetch(new URL(path, base()), init);
-    const text = await response.text();
-    expect(response.headers.get('content-type'), `${method} ${path}: ${response.status} ${text}`).toMatch(/^application\/json/);
-    return { status: response.status, headers: response.headers, body: JSON.parse(text) };
+    return { status: response.status, headers: response.headers, body: await answerBody(response, `${method} ${path}`) };
   };
 }
 
@@ -83,7 +81,7 @@ export function describeTenants(name: string, target: TenantTarget): void {
   describe(name, SLOW, () => {
     it('the admin token opens every verb; each write verb changes its system', async () => {
       const calls = await verbCalls();
-      expect(calls.length).toBe(single ? 41 : 45);
+      expect(calls.length).toBe(single ? 42 : 46);
       for (const call of calls) {
         // the system as the sample before each, so that each verb finds what it names
         await seed('admin-all');

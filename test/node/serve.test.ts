@@ -1,5 +1,8 @@
 /** `inferno-edge serve`: its options, and the real command run as a child process. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { optimize, parseWith, System, SystemDataSchema } from '../../src/core/index.js';
 import { serveOptions } from '../../src/node/serve.js';
@@ -142,5 +145,32 @@ describe('inferno-edge serve as a child process', () => {
     }
     expect(output()).toMatch(/GET \/removeServer\/Free-llama_13b 403/);
     expect(output()).not.toContain('t0ken');
+  }, 30_000);
+
+  it('INFERNO_STATE_FILE: /metrics counts the writes of the state file, and the ones that fail', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'inferno-serve-metrics-'));
+    const file = join(folder, 'state.json');
+    const { child, url } = await startServe([], await freePort(), { INFERNO_STATE_FILE: file });
+    const counts = async () => {
+      const text = await (await fetch(`${url}metrics`)).text();
+      const count = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
+      return [count('inferno_state_file_writes_total'), count('inferno_state_file_write_failures_total')];
+    };
+    try {
+      expect(await counts()).toEqual([0, 0]);
+      expect((await fetch(`${url}removeServer/Free-llama_13b`)).status).toBe(200);
+      expect((await fetch(`${url}optimize`, { method: 'POST', body: '{}' })).status).toBe(200);
+      expect((await fetch(`${url}removeServer/nobody`)).status).toBe(404);
+      expect(await counts()).toEqual([2, 0]);
+      // the store writes through STATE.tmp: a folder in its place makes the next write fail
+      mkdirSync(`${file}.tmp`);
+      expect((await fetch(`${url}removeServer/Free-llama_70b`)).status).toBe(500);
+      rmSync(`${file}.tmp`, { recursive: true });
+      expect((await fetch(`${url}removeServer/Free-llama_70b`)).status).toBe(200);
+      expect(await counts()).toEqual([3, 1]);
+    } finally {
+      expect(await stop(child)).toBe(0);
+      rmSync(folder, { recursive: true, force: true });
+    }
   }, 30_000);
 });

@@ -6,6 +6,7 @@ import { abortAllDurableObjects, runInDurableObject } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { SAMPLES } from '../../../src/samples/index.js';
+import { answerBody } from '../../api/access-cases.js';
 import { describeTenants, type Answer } from '../../http/tenants.js';
 
 const ADMIN = env.INFERNO_TOKEN as string;
@@ -14,8 +15,7 @@ async function send(token: string | undefined, method: string, path: string, bod
   const init: RequestInit = { method, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } };
   if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
   const response = await exports.default.fetch(new Request(`http://inferno.test${path}`, init));
-  expect(response.headers.get('content-type'), `${method} ${path}`).toMatch(/^application\/json/);
-  return { status: response.status, headers: response.headers, body: await response.json() };
+  return { status: response.status, headers: response.headers, body: await answerBody(response, `${method} ${path}`) };
 }
 
 const stub = (systemId: string) => env.SYSTEMS.get(env.SYSTEMS.idFromName(systemId));
