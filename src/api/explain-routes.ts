@@ -12,6 +12,8 @@ import {
   SolvedAllocationSchema,
   System,
   explain,
+  InputWarningSchema,
+  inputWarnings,
   whatIf,
 } from '../core/index.js';
 import { notFound } from './errors.js';
@@ -63,7 +65,10 @@ export const WhatIfResultSchema = z.object({
   changes: z.array(z.object({ server: z.string(), before: AllocationSummarySchema, after: AllocationSummarySchema })),
 });
 
-export const ExplainResponseSchema = z.union([ExplanationSchema, WhatIfResultSchema]);
+/** Input that is valid but cannot work as written: unknown keys, references to what does not exist. */
+const WarningsSchema = z.array(InputWarningSchema).describe('unknown keys (ignored) and references to what the system does not have');
+
+export const ExplainResponseSchema = z.union([ExplanationSchema.extend({ warnings: WarningsSchema }), WhatIfResultSchema.extend({ warnings: WarningsSchema })]);
 
 export const EXPLAIN_ROUTES: readonly Route[] = [
   {
@@ -78,8 +83,9 @@ export const EXPLAIN_ROUTES: readonly Route[] = [
       const spec = request.system.optimizerData.optimizer;
       const system = System.fromSpec(request.system);
       const options = await optimizeOptionsFor(spec, context);
-      if (request.scaleLoad === undefined && request.extraCapacity === undefined) return explain(system, spec, options);
-      return whatIf(system, spec, { scaleLoad: request.scaleLoad, extraCapacity: request.extraCapacity }, options);
+      const warnings = inputWarnings(ExplainRequestSchema, json, request.system);
+      if (request.scaleLoad === undefined && request.extraCapacity === undefined) return { ...explain(system, spec, options), warnings };
+      return { ...whatIf(system, spec, { scaleLoad: request.scaleLoad, extraCapacity: request.extraCapacity }, options), warnings };
     },
   },
   {

@@ -11,3 +11,4 @@ export * from './mip-solver.js';
 export * from './milp.js';
 export * from './explain.js';
 export * from './reference-float32.js';
+export * from './warnings.js';
