@@ -4,6 +4,7 @@
  */
 import type { CandidateExplanation, ServerExplanation, ServerStatus, SolvedAllocation } from '../src/core/index.js';
 import { h } from './dom.js';
+import { watchScroll } from './scroll-sign.js';
 import { formatCost, formatMs, formatPlacements, formatRate, formatReplicaRate } from './format.js';
 
 const STATUS_TAGS: Record<ServerStatus, { label: string; class: string }> = {
@@ -34,7 +35,9 @@ export function renderExplanation(panel: HTMLElement, server: ServerExplanation,
       fact('SLO targets', targetsText(server)),
       fact('Allocation', allocationText(server.allocation)),
     ]),
-    h('div', { class: 'table-wrap' }, [
+    // Focusable, so that a keyboard scrolls it sideways on a narrow screen.
+    h('div', { class: 'scroll-box' }, [
+      h('div', { class: 'table-wrap', attrs: { tabindex: '0', role: 'region', 'aria-label': `candidates of ${server.server}` } }, [
       h('table', { class: 'candidates' }, [
         h('caption', { text: `${server.candidates.length} accelerators considered, ${feasible} feasible` }),
         h('thead', {}, [
@@ -54,8 +57,11 @@ export function renderExplanation(panel: HTMLElement, server: ServerExplanation,
         ]),
         h('tbody', {}, server.candidates.map(candidateRow)),
       ]),
+      ]),
     ]),
+    h('p', { class: 'scroll-sign', text: 'more columns: scroll sideways →', attrs: { 'aria-hidden': 'true' } }),
   );
+  watchScroll(panel.querySelector<HTMLElement>('.scroll-box')!);
   panel.setAttribute('aria-labelledby', 'explanation-title');
 }
 
