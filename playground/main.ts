@@ -8,7 +8,7 @@
  * servers and export its input and solution when asked.
  */
 import type { OptimizerSpec, SaturationPolicy, ServerExplanation } from '../src/core/index.js';
-import { SAMPLES } from '../src/samples/index.js';
+import { isSampleName, SAMPLES, type SampleName } from '../src/samples/index.js';
 import { capacityChart, costChart, headroomChart } from './charts.js';
 import { curlInline, curlWithFile, serverUrlFor } from './curl.js';
 import { byId, h } from './dom.js';
@@ -107,7 +107,7 @@ function loadDocument(text: string): void {
   });
 }
 
-function loadSample(name: 'small' | 'large'): void {
+function loadSample(name: SampleName): void {
   fileNotes.replaceChildren();
   loadDocument(`${JSON.stringify(SAMPLES[name], null, 2)}\n`);
 }
@@ -462,7 +462,7 @@ async function copyText(text: string): Promise<boolean> {
 // Wiring
 
 sampleSelect.addEventListener('change', () => {
-  if (sampleSelect.value === 'small' || sampleSelect.value === 'large') loadSample(sampleSelect.value);
+  if (isSampleName(sampleSelect.value)) loadSample(sampleSelect.value);
 });
 loadFilesButton.addEventListener('click', () => filesInput.click());
 filesInput.addEventListener('change', () => {

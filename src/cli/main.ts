@@ -9,6 +9,7 @@ import { loadNodeMipSolver } from '../highs/load-node.js';
 import {
   explain,
   inputWarnings,
+  inputWarningText,
   OptimizationError,
   optimize,
   parseWith,
@@ -48,6 +49,7 @@ async function optimizeCommand(args: string[]): Promise<number> {
     const { solution } = optimize(system, spec, { mipSolver, now: () => performance.now() });
     const totalMs = performance.now() - started;
     process.stdout.write(`${JSON.stringify(solution, null, 2)}\n`);
+    printWarnings(solution.warnings);
     if (stats) process.stderr.write(`${JSON.stringify({ totalMs, servers: system.servers.size })}\n`);
     return 0;
   });
@@ -59,10 +61,11 @@ async function explainCommand(args: string[]): Promise<number> {
   if (at >= 0 && (server === undefined || server.startsWith('--'))) return usage();
   const files = at >= 0 ? [...args.slice(0, at), ...args.slice(at + 2)] : args;
   return withSystemData(files, async (data, json) => {
-    for (const warning of inputWarnings(SystemDataSchema, json, data.system)) process.stderr.write(`warning: ${warning.path}: ${warning.message}\n`);
+    printWarnings(inputWarnings(SystemDataSchema, json, data.system).map(inputWarningText));
     const spec = data.system.optimizerData.optimizer;
     const mipSolver = spec.milpSolver ? await loadNodeMipSolver() : undefined;
     const explanation = explain(System.fromSpec(data.system), spec, { mipSolver, now: () => performance.now() });
+    printWarnings(explanation.warnings);
     if (server === undefined) {
       process.stdout.write(`${explanationTable(explanation)}\n`);
       return 0;
@@ -75,6 +78,11 @@ async function explainCommand(args: string[]): Promise<number> {
     process.stdout.write(`${serverTable(one)}\n`);
     return 0;
   });
+}
+
+/** What the answer cannot say by itself goes to stderr, so that stdout stays the answer. */
+function printWarnings(warnings: readonly string[] | undefined): void {
+  for (const warning of warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
 }
 
 function usage(): number {

@@ -7,6 +7,7 @@ import { shortestFloat32 } from './float32.js';
 import { solveGreedy, type Allocation, type CapacityRefusal } from './greedy.js';
 import { solveMilp } from './milp.js';
 import type { MipSolver } from './mip-solver.js';
+import { reportsBestEffortLatency } from './perf-models.js';
 import type { EvaluationCounter } from './queue-model.js';
 import {
   DEFAULT_MILP_TIME_LIMIT,
@@ -16,6 +17,7 @@ import {
   type SolvedAllocation,
 } from './schemas.js';
 import type { System } from './system.js';
+import { perfDataWarnings } from './warnings.js';
 
 /** The optimization cannot be done as asked (not a problem with the input's form). */
 export class OptimizationError extends Error {
@@ -87,6 +89,8 @@ export function optimize(system: System, spec: OptimizerSpec, options: OptimizeO
   system.optimizer = { ...spec };
   const ordered: AllocationSolution = { allocations: solution.allocations };
   if (solution.summary) ordered.summary = solution.summary;
+  const warnings = perfDataWarnings(system, candidates, allocations);
+  if (warnings.length > 0) ordered.warnings = warnings;
   return { solution: ordered, candidates, allocations, solver, refusals };
 }
 
@@ -118,5 +122,7 @@ function solvedAllocation(allocation: Allocation, load: AllocationData['load']):
       ttftAverage: shortestFloat32(p.ttft),
     }));
   }
+  // Marked where its latencies are those of the replicas it got (the seed's model keeps the full allocation's).
+  if (allocation.bestEffort && reportsBestEffortLatency(allocation)) data.bestEffort = true;
   return data;
 }

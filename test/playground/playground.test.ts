@@ -1,7 +1,7 @@
 /**
  * The playground end to end: the page is built with Vite, served from a local static server
  * and driven in headless Chromium; what it shows must be what the core computes. Needs
- * Debian's chromium at /usr/bin/chromium (never a downloaded browser); skips without it.
+ * Debian's chromium at /usr/bin/chromium (never a downloaded browser); skips without it, fails in CI.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,11 +27,11 @@ import {
 } from '../../src/core/index.js';
 import { generateSystem } from '../../bench/generator.js';
 import { loadNodeMipSolver } from '../../src/highs/load-node.js';
-import { SAMPLES } from '../../src/samples/index.js';
+import { SAMPLES, type SampleName } from '../../src/samples/index.js';
+import { prerequisite } from '../prerequisites.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM) console.warn(`skipping the playground end-to-end tests: ${CHROMIUM} not found (apt-get install chromium)`);
+const HAVE_CHROMIUM = prerequisite(existsSync(CHROMIUM), `the playground end-to-end tests need ${CHROMIUM} (apt-get install chromium)`);
 
 /** axe-core, injected into the page to check it for accessibility */
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -62,7 +62,7 @@ function serveStatic(root: string): Promise<Server> {
 }
 
 /** The core's own run of a sample (or of SystemData), and its explanation, as the page should show them. */
-function coreRun(sample: 'small' | 'large' | object, arrivalScale: number, flags: Partial<OptimizerSpec> = {}, mipSolver?: MipSolver) {
+function coreRun(sample: SampleName | object, arrivalScale: number, flags: Partial<OptimizerSpec> = {}, mipSolver?: MipSolver) {
   const data = parseWith(SystemDataSchema, typeof sample === 'string' ? SAMPLES[sample] : sample);
   for (const server of data.system.serverData.servers) server.currentAlloc.load.arrivalRate *= arrivalScale;
   const system = System.fromSpec(data.system);
@@ -107,7 +107,7 @@ function expectedSlo(value: number, target: number, bestEffort: boolean): string
 /** Every server has a row that shows what the core decided for it, and the total is theirs. */
 async function expectPageShowsCore(
   page: Page,
-  sample: 'small' | 'large' | object,
+  sample: SampleName | object,
   arrivalScale: number,
   flags: Partial<OptimizerSpec> = {},
   mipSolver?: MipSolver,
@@ -257,7 +257,7 @@ async function loadText(page: Page, name: string, text: string): Promise<void> {
   await page.waitForSelector(`[data-testid="doc-status"][data-loaded="${before + 1}"]`);
 }
 
-function sampleText(sample: 'small' | 'large'): string {
+function sampleText(sample: SampleName): string {
   return `${JSON.stringify(SAMPLES[sample], null, 2)}\n`;
 }
 
@@ -814,5 +814,15 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 90
     lines.splice(2, 0, '  oops');
     await editText(page, lines.join('\n'), /^One problem/);
     expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it("offers today's sample (perfParms) beside the seed's, and shows what the core computes for it", async () => {
+    await page.getByTestId('sample').selectOption('today-small');
+    await page.getByTestId('arrival-scale').fill('0');
+    await page.waitForSelector('[data-testid="run"]:not([disabled])');
+    await expect.poll(() => page.getByTestId('doc-status').textContent()).toBe('Valid SystemData.');
+    const runs = Number(await page.getByTestId('results').getAttribute('data-runs'));
+    await runAndWait(page, runs + 1);
+    await expectPageShowsCore(page, 'today-small', 1);
   });
 });
