@@ -50,6 +50,7 @@ const runStatus = byId('run-status');
 const totalCost = byId('total-cost');
 const withinSlo = byId('within-slo');
 const counts = byId('counts');
+const runWarnings = byId('run-warnings');
 const runError = byId('run-error');
 const results = byId('results');
 const resultsNote = byId('results-note');
@@ -325,6 +326,7 @@ async function showReport(run: { worker: OptimizerWorker; report: RunReport }): 
   totalCost.textContent = formatCost(report.totalCost);
   withinSlo.textContent = `${c.withinSlo} of ${c.servers}`;
   counts.replaceChildren(...countItems(report));
+  runWarnings.replaceChildren(...report.warnings.map((warning) => h('li', { text: warning, data: { testid: 'run-warning' } })));
   await table.setSource(async (query) => {
     const reply = await run.worker.send({ type: 'rows', query });
     return reply.type === 'rows' ? reply.page : undefined;
@@ -368,6 +370,7 @@ function clearResults(): void {
   totalCost.textContent = '–';
   withinSlo.textContent = '–';
   counts.replaceChildren();
+  runWarnings.replaceChildren();
   void table.setSource(undefined);
   renderSolverSummary(solverSummary, undefined);
   hideExplanation();

@@ -143,6 +143,8 @@ export interface RunReport {
   summary?: SolverSummary;
   /** seconds the MILP was given: the flag, or the default when it is 0 */
   milpTimeLimit: number;
+  /** what the answer cannot say by itself (perf data that sized nothing), as the solution carries it */
+  warnings: string[];
   counts: ServerCounts;
   /** what the table's filters offer */
   options: FilterOptions;

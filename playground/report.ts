@@ -128,6 +128,7 @@ export function describeRun(run: PreparedRun, result: OptimizeResult): Described
     solver: result.solver,
     ...(solution.summary ? { summary: solution.summary } : {}),
     milpTimeLimit: run.spec.milpTimeLimit > 0 ? run.spec.milpTimeLimit : DEFAULT_MILP_TIME_LIMIT,
+    warnings: solution.warnings ?? [],
     rows,
     counts: countServers(rows),
     options: filterOptions(rows),

@@ -463,6 +463,10 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 90
     server.model = 'llama_13bX';
     data.system.acceleratorData.accelerators[0].multiplicty = 2;
     data.system.modelData.models[0].acc = 'H999';
+    // Perf data that sizes nothing: the answer's own warning, shown with the run.
+    const zeroed = data.system.modelData.models[1];
+    zeroed.decodeParms = { alpha: 0, beta: 0 };
+    zeroed.prefillParms = { gamma: 0, delta: 0 };
     await loadText(page, 'dangling.json', `${JSON.stringify(data, null, 2)}\n`);
     expect(await page.getByTestId('doc-status').textContent()).toBe('Valid SystemData, with 3 warnings: it may not work as written.');
     const warnings = await page.getByTestId('warning').evaluateAll((items) => items.map((item) => [item.getAttribute('data-path'), item.textContent]));
@@ -474,6 +478,9 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 90
     const before = await runs(page);
     await runAndWait(page, before + 1);
     await expectPageShowsCore(page, data, 1);
+    const { result } = coreRun(data, 1);
+    expect(result.solution.warnings?.length).toBeGreaterThan(0);
+    expect(await page.getByTestId('run-warning').allTextContents()).toEqual(result.solution.warnings);
     const row = allocationRow(page, server.name);
     expect(await row.getAttribute('data-status')).toBe('unallocated');
     await row.click();
