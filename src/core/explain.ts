@@ -62,7 +62,7 @@ export function explain(system: System, spec: OptimizerSpec, options: OptimizeOp
   return explainResult(copy, spec, optimize(copy, spec, options));
 }
 
-export function explainResult(system: System, spec: OptimizerSpec, result: OptimizeResult): Explanation {
+export function explainResult(system: System, optimizerSpec: OptimizerSpec, result: OptimizeResult): Explanation {
   const servers = result.candidates.map((s): ServerExplanation => {
     const spec = system.servers.get(s.server);
     const className = spec ? system.serviceClassOf(spec) : '';
@@ -113,7 +113,7 @@ export function explainResult(system: System, spec: OptimizerSpec, result: Optim
     };
   });
   const totalCost = shortestFloat32(Object.values(result.solution.allocations).reduce((sum, a) => f32(sum + a.cost), 0));
-  const explanation: Explanation = { solver: result.solver, optimizer: { ...spec }, totalCost, servers };
+  const explanation: Explanation = { solver: result.solver, optimizer: { ...optimizerSpec }, totalCost, servers };
   if (result.solution.warnings) explanation.warnings = [...result.solution.warnings];
   return explanation;
 }

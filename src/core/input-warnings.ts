@@ -54,7 +54,7 @@ function structure(schema: z.ZodType): Def {
 }
 
 /** Keys of `json` that `schema` does not read (keys match case-insensitively, as the schemas read them). */
-export function unknownKeyWarnings(schema: z.ZodType, json: unknown): InputWarning[] {
+export function unknownKeyWarnings(root: z.ZodType, input: unknown): InputWarning[] {
   const warnings: InputWarning[] = [];
   // Each schema's structure and fields by lower-case key, found once per call: a fleet has 10,000 servers.
   const structures = new Map<z.ZodType, { def: Def; fields?: Map<string, z.ZodType> }>();
@@ -82,7 +82,7 @@ export function unknownKeyWarnings(schema: z.ZodType, json: unknown): InputWarni
       else warnings.push({ path: `${prefix}${key}`, message: unknownKeyMessage(key, Object.keys(def.shape ?? {})) });
     }
   };
-  walk(schema, json, '');
+  walk(root, input, '');
   return warnings;
 }
 

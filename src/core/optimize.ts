@@ -82,8 +82,8 @@ export function optimize(system: System, spec: OptimizerSpec, options: OptimizeO
   }
   for (const { server } of candidates) {
     const allocation = allocations.get(server);
-    const spec = system.servers.get(server);
-    if (allocation && spec) solution.allocations[server] = solvedAllocation(allocation, spec.currentAlloc.load);
+    const serverSpec = system.servers.get(server);
+    if (allocation && serverSpec) solution.allocations[server] = solvedAllocation(allocation, serverSpec.currentAlloc.load);
   }
   system.setDesiredAllocations(solution.allocations);
   system.optimizer = { ...spec };

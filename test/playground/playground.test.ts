@@ -241,11 +241,12 @@ async function expectSummaryShowsCore(page: Page, summary: SolverSummary | undef
   expect(shown.objective).toBeCloseTo(summary!.objective, 2);
 }
 
-async function runAndWait(page: Page, runs: number, arrivalScale = 1): Promise<void> {
+async function runAndWait(page: Page, run: number, arrivalScale = 1): Promise<void> {
   await page.getByTestId('run').click();
-  await page.waitForSelector(`[data-testid="results"][data-runs="${runs}"][data-status="done"][data-arrival-scale="${arrivalScale}"]`);
+  await page.waitForSelector(`[data-testid="results"][data-runs="${run}"][data-status="done"][data-arrival-scale="${arrivalScale}"]`);
 }
 
+/** Runs shown so far. */
 function runs(page: Page): Promise<number> {
   return page.getByTestId('results').getAttribute('data-runs').then(Number);
 }
@@ -304,7 +305,7 @@ const FLEET = generateSystem({ servers: 240, seed: 7, capacityFactor: 0.5, satur
 
 describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 90_000 }, () => {
   let temp: string;
-  let server: Server;
+  let pageServer: Server;
   let context: BrowserContext;
   let page: Page;
   let origin: string;
@@ -315,8 +316,8 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 90
     temp = mkdtempSync(join(tmpdir(), 'inferno-playground-'));
     const outDir = join(temp, 'site');
     await build(mergeConfig(playgroundConfig, { configFile: false, logLevel: 'warn', build: { outDir, emptyOutDir: true } }));
-    server = await serveStatic(outDir);
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    pageServer = await serveStatic(outDir);
+    origin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
     context = await chromium.launchPersistentContext(join(temp, 'profile'), {
       executablePath: CHROMIUM,
       headless: true,
@@ -344,7 +345,7 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 90
 
   afterAll(async () => {
     await context?.close();
-    await new Promise((done) => (server ? server.close(done) : done(undefined)));
+    await new Promise((done) => (pageServer ? pageServer.close(done) : done(undefined)));
     if (temp) rmSync(temp, { recursive: true, force: true });
   });
 
@@ -828,8 +829,7 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 90
     await page.getByTestId('arrival-scale').fill('0');
     await page.waitForSelector('[data-testid="run"]:not([disabled])');
     await expect.poll(() => page.getByTestId('doc-status').textContent()).toBe('Valid SystemData.');
-    const runs = Number(await page.getByTestId('results').getAttribute('data-runs'));
-    await runAndWait(page, runs + 1);
+    await runAndWait(page, (await runs(page)) + 1);
     await expectPageShowsCore(page, 'today-small', 1);
   });
 });
