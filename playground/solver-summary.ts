@@ -46,7 +46,7 @@ export function renderSolverSummary(box: HTMLElement, summary: SolverSummary | u
       ),
     ]),
     h('p', { class: 'note', data: { field: 'objective-note' } }, [
-      `The objective is what the MILP minimises, not the cost (${formatCost(totalCost)} cents/h): the sum of the servers' values, each the price of the change from its current allocation: 1.1 × the cost for a server that has none yet, the cost difference plus 10% of both costs for one that moves, 0 for one that stays as it is.`,
+      `The objective is what the MILP minimises, not the cost (${formatCost(totalCost)} cents/h): the sum of the servers' values, each the price of the change from its current allocation: 1.1 × the cost for a server that has none yet; on another accelerator, the cost difference plus 10% of both costs; on the same one, the cost difference (0 when nothing changes).`,
     ]),
     ...(summary.status === 'time-limit'
       ? [
