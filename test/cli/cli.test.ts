@@ -14,7 +14,8 @@ function cli(args: string[], input?: string) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe('inferno-edge optimize', () => {
+// each test starts `inferno-edge` processes, which share 2 cores with every other test file
+describe('inferno-edge optimize', { timeout: 60_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'inferno-cli-'));
   const smallFile = join(dir, 'small.json');
   writeFileSync(smallFile, JSON.stringify(SAMPLES.small));
@@ -54,7 +55,7 @@ describe('inferno-edge optimize', () => {
   });
 });
 
-describe('inferno-edge explain', () => {
+describe('inferno-edge explain', { timeout: 60_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'inferno-explain-'));
   const largeFile = join(dir, 'large.json');
   writeFileSync(largeFile, JSON.stringify(SAMPLES.large));
