@@ -4,7 +4,7 @@
  */
 import { Router, type IRequest } from 'itty-router';
 import { ValidationError, type MipSolver, type OptimizeOptions } from '../core/index.js';
-import { withAccess, type AccessOptions } from './access.js';
+import { permits, withAccess, type AccessOptions, type Grant } from './access.js';
 import { ApiError, errorResponse } from './errors.js';
 import { healthRoute, type ApiMode } from './health.js';
 import { jsonResponse } from './json-response.js';
@@ -14,9 +14,13 @@ import { readJsonBody } from './request-body.js';
 import type { Params, Route, RouteContext } from './route.js';
 import type { SystemStore } from './store.js';
 import { EXPLAIN_ROUTES } from './explain-routes.js';
+import { SYSTEM_ROUTES, type SystemDirectory, type SystemLifecycle } from './system-routes.js';
 import { VERBS } from './verbs.js';
 
-/** `token` and `corsOrigins` (AccessOptions) set who may call it; by default anyone, no CORS. */
+/**
+ * `token`, `readToken`, `systemTokens` and `corsOrigins` (AccessOptions) set who may call it
+ * and what they may do; by default anyone may do anything, without CORS.
+ */
 export interface ApiOptions extends AccessOptions {
   store: SystemStore;
   /** default stateful */
@@ -28,13 +32,25 @@ export interface ApiOptions extends AccessOptions {
    * that other requests do not pay for loading it (the Worker's isolates start often).
    */
   loadMipSolver?: () => Promise<MipSolver>;
+  /** the lifecycle verbs of this system (the Worker's delete and tokens); without, they are not served */
+  lifecycle?: SystemLifecycle;
+  /** the list of systems (the Worker's registry); without, /systems is not served */
+  directory?: SystemDirectory;
+  /**
+   * One of many systems (the Worker): the OpenAPI document describes the /systems/{id}/ prefix
+   * and every verb the runtime has, those its other parts serve included.
+   */
+  manySystems?: boolean;
 }
 
 export interface Api {
   readonly mode: ApiMode;
   /** the routes this mode serves */
   readonly routes: readonly Route[];
+  /** Serves a request after the token check of `options`. */
   fetch(request: Request): Promise<Response>;
+  /** Serves a request whose token was checked already (by the Worker, before its Durable Object). */
+  handle(request: Request, grant: Grant): Promise<Response>;
 }
 
 function decodeParams(raw: Record<string, string>): Params {
@@ -49,7 +65,18 @@ function decodeParams(raw: Record<string, string>): Params {
   return params;
 }
 
-async function answer(route: Route, request: IRequest, context: RouteContext): Promise<Response> {
+/** The 403 for a grant below what `route` needs; the request is refused before its body is read. */
+function refusal(route: Route, grant: Grant): ApiError | undefined {
+  if (permits(grant, route.access)) return undefined;
+  const verb = verbOf(route.path);
+  return route.access === 'admin'
+    ? new ApiError(403, `${verb} is for the admin: it needs the admin token (INFERNO_TOKEN)`)
+    : new ApiError(403, `${verb} changes the system: this token may only read`);
+}
+
+async function answer(route: Route, request: IRequest, grant: Grant, context: RouteContext): Promise<Response> {
+  const refused = refusal(route, grant);
+  if (refused) throw refused;
   const params = decodeParams(request.params);
   const json = route.request ? await readJsonBody(request) : undefined;
   return jsonResponse(200, await route.handle(params, json, context));
@@ -59,23 +86,30 @@ function verbOf(path: string): string {
   return `/${path.split('/')[1]}`;
 }
 
-export function createApi({ store, mode = 'stateful', optimizeOptions = {}, loadMipSolver, token, corsOrigins }: ApiOptions): Api {
-  const context: RouteContext = { store: withinLimits(store), optimizeOptions, loadMipSolver };
+export function createApi(options: ApiOptions): Api {
+  const { store, mode = 'stateful', optimizeOptions = {}, loadMipSolver, lifecycle, directory, manySystems = false } = options;
+  const context: RouteContext = { store: withinLimits(store), optimizeOptions, loadMipSolver, lifecycle, directory };
   let openApiDocument: unknown;
   const openApiRoute: Route = {
     method: 'GET',
     path: '/openapi.json',
     summary: 'This API as an OpenAPI 3.1 document',
     stateless: true,
+    access: 'read',
+    systemless: true,
     response: OpenApiDocumentSchema,
-    handle: async () => (openApiDocument ??= buildOpenApiDocument(served, mode)),
+    handle: async () => (openApiDocument ??= buildOpenApiDocument(documented, mode, { manySystems })),
   };
-  const all: readonly Route[] = [...VERBS, ...EXPLAIN_ROUTES, healthRoute(mode), openApiRoute];
-  const served = all.filter((route) => mode === 'stateful' || route.stateless);
+  const inMode = (route: Route) => mode === 'stateful' || route.stateless;
+  const catalog: readonly Route[] = [...VERBS, ...EXPLAIN_ROUTES, ...SYSTEM_ROUTES, healthRoute(mode), openApiRoute];
+  /** the routes of this part of the runtime: those it has the context for */
+  const all = catalog.filter((route) => route.needs === undefined || context[route.needs] !== undefined);
+  const served = all.filter(inMode);
+  const documented = manySystems ? catalog.filter(inMode) : served;
 
   const router = Router({ catch: errorResponse });
   for (const route of served) {
-    const handler = (request: IRequest) => answer(route, request, context);
+    const handler = (request: IRequest, grant: Grant) => answer(route, request, grant, context);
     if (route.method === 'GET') router.get(route.path, handler);
     else router.post(route.path, handler);
   }
@@ -94,9 +128,6 @@ export function createApi({ store, mode = 'stateful', optimizeOptions = {}, load
     throw new ApiError(404, `unknown verb ${verb}; /openapi.json lists them`);
   });
 
-  return {
-    mode,
-    routes: served,
-    fetch: withAccess(async (request) => (await router.fetch(request)) as Response, { token, corsOrigins }),
-  };
+  const handle = async (request: Request, grant: Grant) => (await router.fetch(request, grant)) as Response;
+  return { mode, routes: served, fetch: withAccess(handle, options), handle };
 }

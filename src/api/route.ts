@@ -1,7 +1,9 @@
 /** What the API knows about one verb: enough to serve it, refuse it and document it. */
 import type { z } from 'zod';
 import type { MipSolver, OptimizeOptions } from '../core/index.js';
+import type { AccessLevel } from './access.js';
 import type { SystemStore } from './store.js';
+import type { SystemDirectory, SystemLifecycle } from './system-routes.js';
 
 /** Path parameters by name, URL-decoded. */
 export type Params = Readonly<Record<string, string>>;
@@ -13,6 +15,10 @@ export interface RouteContext {
   optimizeOptions: OptimizeOptions;
   /** loads the MILP solver when a request needs it and optimizeOptions has none */
   loadMipSolver?: () => Promise<MipSolver>;
+  /** the Worker's lifecycle verbs of this system (delete, tokens); other runtimes have none */
+  lifecycle?: SystemLifecycle;
+  /** the Worker's list of systems */
+  directory?: SystemDirectory;
 }
 
 export interface Route {
@@ -22,6 +28,12 @@ export interface Route {
   summary: string;
   /** served in stateless mode too (the reference's stateless server has the read-only verbs) */
   stateless: boolean;
+  /** the grant it needs: `read` verbs change nothing, `write` verbs may, `admin` verbs are the lifecycle's */
+  access: AccessLevel;
+  /** served only where the runtime gives the context this names */
+  needs?: 'lifecycle' | 'directory';
+  /** about the service, not one system: the Worker answers it itself, outside /systems/{id}/ */
+  systemless?: boolean;
   /** the JSON body it takes (POST only) */
   request?: z.ZodType;
   /** the JSON body of its 200 answer */

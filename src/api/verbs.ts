@@ -47,6 +47,7 @@ function query(path: string, summary: string, response: z.ZodType, answer: (syst
     path,
     summary,
     stateless: true,
+    access: 'read',
     response,
     handle: async (params, _json, { store }) => answer(await store.read(), params),
   };
@@ -59,6 +60,7 @@ function command(path: string, summary: string, response: z.ZodType, apply: (sys
     path,
     summary,
     stateless: false,
+    access: 'write',
     response,
     handle: (params, _json, { store }) => store.update((system) => apply(system, params)),
   };
@@ -78,6 +80,7 @@ function post<S extends z.ZodType, T = z.output<S>>(
     path,
     summary,
     stateless: options.stateless ?? false,
+    access: 'write',
     request,
     response,
     handle: (_params, json, context) => handle(parse(json), context),

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeAccess } from './access.js';
 import { describeLoad } from './load.js';
 import { describeHttpApi, readState, request, smallSample } from './suite.js';
+import { describeTenants, sendOverHttp } from './tenants.js';
 import { startWranglerDev, type WranglerDev } from './wrangler-dev.js';
 
 const TOKEN = 'worker-http-token';
@@ -47,6 +48,8 @@ describeAccess('the Worker with INFERNO_TOKEN and INFERNO_CORS_ORIGINS', {
   token: TOKEN,
   allowedOrigin: ALLOWED_ORIGIN,
 });
+
+describeTenants('the Worker under wrangler dev, with INFERNO_TOKEN', { send: sendOverHttp(() => guarded.url), admin: TOKEN });
 
 describe('the Worker: many systems', () => {
   const call = (method: string, path: string, body?: unknown) => request(worker.url, method, path, body);

@@ -30,6 +30,13 @@ describe('serve options', () => {
     expect(serveOptions([], { INFERNO_TOKEN: '', INFERNO_CORS_ORIGINS: '', INFERNO_STATE_FILE: '' })).toEqual(serveOptions([], {}));
   });
 
+  it('reads INFERNO_READ_TOKEN, which needs INFERNO_TOKEN and must differ from it', () => {
+    expect(serveOptions([], { INFERNO_TOKEN: 'admin', INFERNO_READ_TOKEN: 'reader' })).toMatchObject({ token: 'admin', readToken: 'reader' });
+    expect(serveOptions([], { INFERNO_TOKEN: 'admin', INFERNO_READ_TOKEN: '' })).toEqual(serveOptions([], { INFERNO_TOKEN: 'admin' }));
+    expect(serveOptions([], { INFERNO_READ_TOKEN: 'reader' })).toBe('INFERNO_READ_TOKEN needs INFERNO_TOKEN: without it every request may do everything');
+    expect(serveOptions([], { INFERNO_TOKEN: 'same', INFERNO_READ_TOKEN: 'same' })).toBe('INFERNO_READ_TOKEN must differ from INFERNO_TOKEN');
+  });
+
   it('refuses a CORS entry that is not an origin, and a state file in stateless mode', () => {
     expect(serveOptions([], { INFERNO_CORS_ORIGINS: 'https://a.example.com/app' })).toBe(
       'INFERNO_CORS_ORIGINS: "https://a.example.com/app" is not an origin (scheme://host[:port], e.g. https://app.example.com)',
@@ -46,8 +53,8 @@ describe('serve options', () => {
 });
 
 
-/** Starts `inferno-edge serve`; resolves with the URL it prints once it listens. */
-function startServe(args: string[], port: number, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+/** Starts `inferno-edge serve`; resolves with the URL it prints once it listens, and all it prints. */
+function startServe(args: string[], port: number, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(process.execPath, [BIN, 'serve', ...args], {
     env: { ...process.env, INFERNO_HOST: '127.0.0.1', INFERNO_PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -57,7 +64,7 @@ function startServe(args: string[], port: number, env: Record<string, string> = 
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const listening = output.match(/listening on (http:\/\/\S+)/);
-      if (listening) resolve({ child, url: listening[1] });
+      if (listening) resolve({ child, url: listening[1], output: () => output });
     });
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', (code) => reject(new Error(`serve exited with ${code} before listening:\n${output}`)));
@@ -116,5 +123,24 @@ describe('inferno-edge serve as a child process', () => {
     } finally {
       expect(await stop(child)).toBe(0);
     }
+  }, 30_000);
+
+  it('INFERNO_READ_TOKEN reads and gets 403 on a write; neither token is ever logged', async () => {
+    const [admin, reader] = ['child-admin-t0ken', 'child-read-t0ken'];
+    const { child, url, output } = await startServe([], await freePort(), { INFERNO_TOKEN: admin, INFERNO_READ_TOKEN: reader });
+    try {
+      expect(output()).toMatch(/token required \(read-only token too\)/);
+      const as = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+      expect((await fetch(`${url}getServers`, as(reader))).status).toBe(200);
+      expect((await fetch(`${url}removeServer/Free-llama_13b`, as(reader))).status).toBe(403);
+      expect((await fetch(`${url}exportSystem`, as(reader))).status).toBe(403);
+      expect((await fetch(`${url}getServer/Free-llama_13b`, as(admin))).status).toBe(200);
+      expect((await fetch(`${url}removeServer/Free-llama_13b`, as(`${admin}x`))).status).toBe(401);
+      expect((await fetch(`${url}removeServer/Free-llama_13b`, as(admin))).status).toBe(200);
+    } finally {
+      expect(await stop(child)).toBe(0);
+    }
+    expect(output()).toMatch(/GET \/removeServer\/Free-llama_13b 403/);
+    expect(output()).not.toContain('t0ken');
   }, 30_000);
 });
