@@ -7,10 +7,11 @@
  * in bench/results/systems/ so that a case can be rerun with the CLI.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { SAMPLES } from '../src/samples/index.js';
+import type { BrowserMeasurement } from './browser.js';
 import type { CoreMeasurement } from './measure-core.js';
 import { generateSystem, type GeneratorOptions } from './generator.js';
 
@@ -36,6 +37,10 @@ export interface Row {
   maxMs?: number;
   /** Worker cases: median CPU ms of workerd per request (an upper bound: HTTP included) */
   cpuMs?: number;
+  /** Browser case: the core's median ms on the same system, as `inferno-edge optimize --stats` reports it */
+  cliMs?: number;
+  /** Browser case: the longest a key press waited for the page's main thread during the runs (0: under 16) */
+  inputDelayMs?: number;
 }
 
 /**
@@ -59,7 +64,21 @@ const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 const SYSTEMS_DIR = `${RESULTS_DIR}systems/`;
 const MEASURE_CORE = fileURLToPath(new URL('./measure-core.ts', import.meta.url));
 const WORKER_CPU = fileURLToPath(new URL('./worker-cpu.ts', import.meta.url));
+const BROWSER = fileURLToPath(new URL('./browser.ts', import.meta.url));
+/** Debian's chromium; never a downloaded browser */
+const CHROMIUM = '/usr/bin/chromium';
 const SEED = 7;
+
+/** Times the core on the SystemData in `file` in a child process. */
+function measureCore(file: string, settings: Settings): CoreMeasurement {
+  // The child runs under the same loader (tsx) as this process, with gc() for heap deltas.
+  const output = execFileSync(
+    process.execPath,
+    [...process.execArgv, '--expose-gc', MEASURE_CORE, file, String(settings.maxRuns), String(settings.budgetMs)],
+    { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return JSON.parse(output) as CoreMeasurement;
+}
 
 /** Times the core on `data` (SystemData, unparsed) in a child process. */
 function coreCase(name: string, data: () => unknown, settings: Settings): BenchCase {
@@ -68,13 +87,7 @@ function coreCase(name: string, data: () => unknown, settings: Settings): BenchC
     measure() {
       const file = `${SYSTEMS_DIR}${name}.json`;
       writeFileSync(file, JSON.stringify(data()));
-      // The child runs under the same loader (tsx) as this process, with gc() for heap deltas.
-      const output = execFileSync(
-        process.execPath,
-        [...process.execArgv, '--expose-gc', MEASURE_CORE, file, String(settings.maxRuns), String(settings.budgetMs)],
-        { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] },
-      );
-      const m = JSON.parse(output) as CoreMeasurement;
+      const m = measureCore(file, settings);
       return {
         case: name,
         servers: m.servers,
@@ -122,6 +135,46 @@ function workerCases(settings: Settings): BenchCase[] {
       return { case: `worker: ${result.case}`, servers, candidates, runs: result.runs, medianMs: result.warm.wallMs, cpuMs: result.warm.cpuMs };
     },
   }));
+}
+
+/**
+ * The playground in Chromium on a generated fleet (`bench/generate.ts --servers N --seed 7`):
+ * from Run to the table shown, beside the core's time for the same system (what
+ * `inferno-edge optimize --stats` reports), and the longest wait of a key pressed meanwhile.
+ */
+function browserCase(servers: number, settings: Settings): BenchCase[] {
+  if (!existsSync(CHROMIUM)) {
+    process.stderr.write(`no browser row: ${CHROMIUM} not found (apt-get install chromium)\n`);
+    return [];
+  }
+  const name = `browser-gen-${servers}`;
+  return [
+    {
+      name,
+      measure(): Row {
+        const file = `${SYSTEMS_DIR}${name}.json`;
+        writeFileSync(file, `${JSON.stringify(generateSystem({ seed: SEED, servers }), null, 2)}\n`);
+        const core = measureCore(file, settings);
+        const output = execFileSync(process.execPath, [...process.execArgv, BROWSER, CHROMIUM, file, String(settings.maxRuns), String(settings.budgetMs * 4)], {
+          encoding: 'utf8',
+          maxBuffer: 16 * 1024 * 1024,
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        const m = JSON.parse(output) as BrowserMeasurement;
+        return {
+          case: `browser: gen-${servers} (Run → table)`,
+          servers: m.servers,
+          candidates: core.candidates,
+          runs: m.runs,
+          medianMs: m.medianMs,
+          allocated: core.allocated,
+          bestEffort: core.bestEffort,
+          cliMs: core.medianMs,
+          inputDelayMs: m.maxInputDelayMs,
+        };
+      },
+    },
+  ];
 }
 
 const BIN = fileURLToPath(new URL('../bin/inferno-edge.mjs', import.meta.url));
@@ -180,6 +233,7 @@ function benchCases(settings: Settings): BenchCase[] {
     generated(q ? 'gen-10-small-out' : 'gen-100-small-out', { servers: q ? 10 : 100, smallOutTokens: true }, settings),
     cliCase(settings),
     ...workerCases(settings),
+    ...browserCase(q ? 1000 : 10_000, settings),
   ];
 }
 
@@ -203,6 +257,8 @@ function table(rows: readonly Row[]): string {
     'peak RSS MB',
     'heap Δ MB',
     'CPU ms',
+    'CLI ms',
+    'input delay ms',
   ];
   const lines = rows.map((row) => [
     row.case,
@@ -218,6 +274,8 @@ function table(rows: readonly Row[]): string {
     fixed(row.peakRssMB, 0),
     fixed(row.heapDeltaMB, 1),
     fixed(row.cpuMs, 1),
+    fixed(row.cliMs, 1),
+    fixed(row.inputDelayMs, 0),
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i].length)));
   // Markdown: the case left-aligned, numbers right-aligned.

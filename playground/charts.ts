@@ -5,6 +5,7 @@
 import { h, svg } from './dom.js';
 import { formatCost } from './format.js';
 import type { ServerRow, TypeUsage } from './protocol.js';
+import { headroom } from './slo.js';
 
 const WIDTH = 440;
 const LABEL_WIDTH = 150;
@@ -60,14 +61,14 @@ export function capacityChart(types: readonly TypeUsage[], unlimited: boolean): 
   return chart(shown.length * ROW_HEIGHT, children, unlimited ? 'accelerator units used per type' : 'accelerator units used against available per type');
 }
 
-/** Headroom: how far below its target a latency is, as a share of the target. */
-function headroom(value: number, target: number): number {
-  return (target - value) / target;
+/** `rows`: the servers to draw (report.ts picks them), of `of` allocated servers with a target. */
+export function headroomChart({ rows, of }: { rows: readonly ServerRow[]; of: number }): Element {
+  if (rows.length === 0) return empty('No allocated server with an ITL or TTFT target.');
+  if (rows.length === of) return headroomBars(rows);
+  return h('div', {}, [h('p', { class: 'chart-note', text: `The ${rows.length} servers with the least headroom, of ${of}.` }), headroomBars(rows)]);
 }
 
-export function headroomChart(rows: readonly ServerRow[]): Element {
-  const servers = rows.filter((row) => row.allocation && (row.allocation.itl.target > 0 || row.allocation.ttft.target > 0));
-  if (servers.length === 0) return empty('No allocated server with an ITL or TTFT target.');
+function headroomBars(servers: readonly ServerRow[]): Element {
   const pair = 9;
   const rowHeight = 2 * pair + 6;
   // -100% .. +100%; a miss by more than the target is drawn at the left edge.
@@ -90,7 +91,7 @@ export function headroomChart(rows: readonly ServerRow[]): Element {
     checks.forEach(([name, check], j) => {
       const barY = y + j * pair;
       if (check.target <= 0) return;
-      const share = headroom(check.value, check.target);
+      const share = headroom(check);
       const width = Math.min(1, Math.abs(share)) * half;
       const kind = allocation.bestEffort ? 'best-effort' : share < 0 ? 'missed' : name.toLowerCase();
       children.push(
@@ -99,7 +100,7 @@ export function headroomChart(rows: readonly ServerRow[]): Element {
         ]),
       );
     });
-    const shares = checks.filter(([, c]) => c.target > 0).map(([, c]) => headroom(c.value, c.target));
+    const shares = checks.filter(([, c]) => c.target > 0).map(([, c]) => headroom(c));
     const label = allocation.bestEffort ? 'best effort' : `${Math.round(Math.min(...shares) * 100)}%`;
     children.push(text(LABEL_WIDTH + BAR_WIDTH + 6, y + rowHeight / 2 - 2, label, { class: allocation.bestEffort ? 'value muted' : 'value' }));
   });

@@ -1,8 +1,17 @@
 /**
  * Reads the editor's text as SystemData: JSON syntax first, then the core's schemas, each
- * problem placed at the line of the field it concerns.
+ * problem placed at the line of the field it concerns; and the core's warnings about what
+ * cannot work as written, placed the same way.
  */
-import { parseWith, SystemDataSchema, ValidationError, type SystemData } from '../src/core/index.js';
+import {
+  inputWarnings,
+  parseWith,
+  SystemDataSchema,
+  unknownKeyWarnings,
+  ValidationError,
+  type InputWarning,
+  type SystemData,
+} from '../src/core/index.js';
 import { JsonSyntaxError, parseLocatedJson, type LocatedJson } from './json-lines.js';
 import type { Problem } from './protocol.js';
 
@@ -11,6 +20,13 @@ export interface ReadDocument {
   data?: SystemData;
   /** by line, then path */
   problems: Problem[];
+  /** by line, then path; unknown keys even when the text is not valid */
+  warnings: Problem[];
+}
+
+function located(json: LocatedJson, issues: readonly InputWarning[]): Problem[] {
+  const problems = issues.map(({ path, message }) => ({ path, message, line: json.lineOf(path) }));
+  return problems.sort((a, b) => a.line - b.line || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 export function readDocument(text: string): ReadDocument {
@@ -19,14 +35,13 @@ export function readDocument(text: string): ReadDocument {
     json = parseLocatedJson(text);
   } catch (error) {
     if (!(error instanceof JsonSyntaxError)) throw error;
-    return { problems: [{ path: '', message: `JSON: ${error.message}`, line: error.line }] };
+    return { problems: [{ path: '', message: `JSON: ${error.message}`, line: error.line }], warnings: [] };
   }
   try {
-    return { data: parseWith(SystemDataSchema, json.value), problems: [] };
+    const data = parseWith(SystemDataSchema, json.value);
+    return { data, problems: [], warnings: located(json, inputWarnings(SystemDataSchema, json.value, data.system)) };
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    const problems = error.issues.map(({ path, message }) => ({ path, message, line: json.lineOf(path) }));
-    problems.sort((a, b) => a.line - b.line || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return { problems };
+    return { problems: located(json, error.issues), warnings: located(json, unknownKeyWarnings(SystemDataSchema, json.value)) };
   }
 }

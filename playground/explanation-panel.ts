@@ -4,6 +4,7 @@
  */
 import type { CandidateExplanation, ServerExplanation, ServerStatus, SolvedAllocation } from '../src/core/index.js';
 import { h } from './dom.js';
+import { watchScroll } from './scroll-sign.js';
 import { formatCost, formatMs, formatPlacements, formatRate, formatReplicaRate } from './format.js';
 
 const STATUS_TAGS: Record<ServerStatus, { label: string; class: string }> = {
@@ -34,28 +35,33 @@ export function renderExplanation(panel: HTMLElement, server: ServerExplanation,
       fact('SLO targets', targetsText(server)),
       fact('Allocation', allocationText(server.allocation)),
     ]),
-    h('div', { class: 'table-wrap' }, [
-      h('table', { class: 'candidates' }, [
-        h('caption', { text: `${server.candidates.length} accelerators considered, ${feasible} feasible` }),
-        h('thead', {}, [
-          h('tr', {}, [
-            h('th', { text: 'Accelerator' }),
-            h('th', { text: 'Feasible' }),
-            h('th', { class: 'num', text: 'Replicas', title: 'replicas the SLOs need at this load' }),
-            h('th', { class: 'num', text: 'Batch' }),
-            header('Cost', 'cents/h', 'cents per hour'),
-            header('Value', 'cents/h', 'what the solver minimises: cost with the transition penalty from the current allocation'),
-            header('Max rate', 'req/s', 'requests per second one replica takes within the SLOs'),
-            header('ITL', 'ms', 'inter-token latency at the load spread over the replicas'),
-            header('TTFT', 'ms', 'time to first token at the load spread over the replicas'),
-            h('th', { text: 'Chosen' }),
-            h('th', { text: 'Why not' }),
+    // Focusable, so that a keyboard scrolls it sideways on a narrow screen.
+    h('div', { class: 'scroll-box' }, [
+      h('div', { class: 'table-wrap', attrs: { tabindex: '0', role: 'region', 'aria-label': `candidates of ${server.server}` } }, [
+        h('table', { class: 'candidates' }, [
+          h('caption', { text: `${server.candidates.length} accelerators considered, ${feasible} feasible` }),
+          h('thead', {}, [
+            h('tr', {}, [
+              h('th', { text: 'Accelerator' }),
+              h('th', { text: 'Feasible' }),
+              h('th', { class: 'num', text: 'Replicas', title: 'replicas the SLOs need at this load' }),
+              h('th', { class: 'num', text: 'Batch' }),
+              header('Cost', 'cents/h', 'cents per hour'),
+              header('Value', 'cents/h', 'what the solver minimises: cost with the transition penalty from the current allocation'),
+              header('Max rate', 'req/s', 'requests per second one replica takes within the SLOs'),
+              header('ITL', 'ms', 'inter-token latency at the load spread over the replicas'),
+              header('TTFT', 'ms', 'time to first token at the load spread over the replicas'),
+              h('th', { text: 'Chosen' }),
+              h('th', { text: 'Why not' }),
+            ]),
           ]),
+          h('tbody', {}, server.candidates.map(candidateRow)),
         ]),
-        h('tbody', {}, server.candidates.map(candidateRow)),
       ]),
     ]),
+    h('p', { class: 'scroll-sign', text: 'more columns: scroll sideways →', attrs: { 'aria-hidden': 'true' } }),
   );
+  watchScroll(panel.querySelector<HTMLElement>('.scroll-box')!);
   panel.setAttribute('aria-labelledby', 'explanation-title');
 }
 

@@ -1,34 +1,62 @@
 /**
- * The optimizer worker: validates documents and runs the core off the page's thread, so that
- * the page stays responsive while a large system is optimized.
+ * An optimizer worker: validates documents and runs the core off the page's thread, so that
+ * the page stays responsive while a large system is optimized. It keeps its last run, so that
+ * the explanation of a server and the exports are computed when the page asks for them.
  */
-import { explainResult, OptimizationError, optimize, type OptimizeResult, type OptimizerSpec, type System } from '../src/core/index.js';
-import { loadBrowserMipSolver } from './highs.js';
+import { OptimizationError, optimize, type OptimizeResult, type OptimizerSpec, type System } from '../src/core/index.js';
 import { readDocument } from './document.js';
-import type { WorkerRequest, WorkerResponse } from './protocol.js';
-import { describeRun, prepareRun } from './report.js';
+import { loadBrowserMipSolver } from './highs.js';
+import type { RunProgress, WorkerRequest, WorkerResponse } from './protocol.js';
+import { combineFiles } from './input-files.js';
+import { describeRun, explainServers, prepareRun, type DescribedRun, type PreparedRun } from './report.js';
+import { reportFile } from './report-file.js';
+import { queryRows } from './table-query.js';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
+/** this worker's run: the page asks for its rows, explanations and exports */
+let lastRun: { run: PreparedRun; result: OptimizeResult; described: DescribedRun } | undefined;
+
 /** The one place the core's optimizer is called; HiGHS is loaded only for the MILP solver. */
-async function optimizeSystem(system: System, spec: OptimizerSpec): Promise<OptimizeResult> {
+async function optimizeSystem(system: System, spec: OptimizerSpec, progress: (progress: RunProgress) => void): Promise<OptimizeResult> {
+  if (spec.milpSolver) progress({ stage: 'loading-solver' });
   const mipSolver = spec.milpSolver ? await loadBrowserMipSolver() : undefined;
+  progress({ stage: 'optimizing', solver: spec.milpSolver ? 'milp' : spec.unlimited ? 'unlimited' : 'greedy' });
+  // When the core reports MILP progress (#11), pass it on here as RunProgress.milp.
   return optimize(system, spec, { mipSolver, now: () => performance.now() });
 }
 
 async function handle(request: WorkerRequest): Promise<WorkerResponse> {
   const { id } = request;
-  const { data, problems } = readDocument(request.text);
-  if (request.type === 'validate') return { type: 'validated', id, problems, optimizer: data?.system.optimizerData.optimizer };
+  if (request.type === 'explain') {
+    const explanation = lastRun ? (explainServers(lastRun.run, lastRun.result, new Set([request.server]))[0] ?? null) : null;
+    return { type: 'explained', id, explanation };
+  }
+  if (request.type === 'combine') return { type: 'combined', id, combined: combineFiles(request.files, request.current) };
+  if (request.type === 'rows') {
+    return { type: 'rows', id, page: queryRows(lastRun?.described.rows ?? [], request.query) };
+  }
+  if (request.type === 'export') {
+    if (!lastRun) return { type: 'failed', id, message: 'no run to export', problems: [], internal: true };
+    const bodies = { report: () => reportFile(lastRun!.described), solution: () => lastRun!.result.solution, system: () => lastRun!.run.systemData };
+    return { type: 'exported', id, text: `${JSON.stringify(bodies[request.what](), null, 2)}\n` };
+  }
+  const progress = (stage: RunProgress) => scope.postMessage({ type: 'progress', id, progress: stage } satisfies WorkerResponse);
+  if (request.type === 'run') progress({ stage: 'reading' });
+  const { data, problems, warnings } = readDocument(request.text);
+  if (request.type === 'validate') return { type: 'validated', id, problems, warnings, optimizer: data?.system.optimizerData.optimizer };
   if (!data) {
     const count = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
     return { type: 'failed', id, message: `The system data has ${count}; fix it first.`, problems, internal: false };
   }
   try {
     const run = prepareRun(data, request.flags, request.arrivalScale);
-    const result = await optimizeSystem(run.system, run.spec);
-    // From the result at hand: explain() would optimize a second time.
-    return { type: 'result', id, report: describeRun(run, result, explainResult(run.system, run.spec, result)) };
+    const result = await optimizeSystem(run.system, run.spec, progress);
+    progress({ stage: 'reporting' });
+    const described = describeRun(run, result);
+    lastRun = { run, result, described };
+    const { rows, ...report } = described;
+    return { type: 'result', id, report };
   } catch (error) {
     if (error instanceof OptimizationError) return { type: 'failed', id, message: error.message, problems: [], internal: false };
     throw error;

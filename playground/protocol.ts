@@ -1,26 +1,68 @@
 /**
- * Messages between the page and the optimizer worker. The worker owns the core: it parses and
- * validates the document and runs the optimizer; the page only renders what it gets back.
+ * Messages between the page and an optimizer worker. The worker owns the core: it parses and
+ * validates the document, runs the optimizer and keeps that run, so that the explanation of a
+ * server and the exports are computed when asked for; the page renders what it gets back.
+ *
+ * The page gives every run a worker of its own and terminates it when the run is superseded
+ * (a new run, another document) or cancelled, so that a superseded run can never answer.
  */
-import type { AllocationSolution, Explanation, OptimizerSpec, Placement, SystemData } from '../src/core/index.js';
+import type { OptimizerSpec, Placement, ServerExplanation, SolverKind, SolverSummary } from '../src/core/index.js';
+import type { CombinedFiles, LoadedFile } from './input-files.js';
+import type { FilterOptions, RowQuery, RowsPage } from './table-query.js';
 
 /**
  * The optimizer flags the page's controls set; they override the document's optimizerData,
  * whose other fields the run keeps.
  */
-export type OptimizerFlags = Pick<OptimizerSpec, 'unlimited' | 'heterogeneous' | 'milpSolver' | 'delayedBestEffort' | 'saturationPolicy'>;
+export type OptimizerFlags = Pick<OptimizerSpec, 'unlimited' | 'heterogeneous' | 'milpSolver' | 'delayedBestEffort' | 'saturationPolicy' | 'milpTimeLimit'>;
+
+/** What the run of a worker can be asked to write out, as JSON text: the page's report, the solution, the input. */
+export type ExportKind = 'report' | 'solution' | 'system';
 
 export type WorkerRequest =
   | { type: 'validate'; id: number; text: string }
-  | { type: 'run'; id: number; text: string; flags: OptimizerFlags; arrivalScale: number };
+  /** loaded files made into one document (`current`: the editor's, for the sections they do not bring) */
+  | { type: 'combine'; id: number; files: LoadedFile[]; current: string }
+  | { type: 'run'; id: number; text: string; flags: OptimizerFlags; arrivalScale: number }
+  /** the explanation of one server of this worker's run */
+  | { type: 'explain'; id: number; server: string }
+  /** a page of this worker's run's rows */
+  | { type: 'rows'; id: number; query: RowQuery }
+  | { type: 'export'; id: number; what: ExportKind };
 
 export type WorkerResponse =
-  | { type: 'validated'; id: number; problems: Problem[]; optimizer?: OptimizerSpec }
+  | { type: 'validated'; id: number; problems: Problem[]; warnings: Problem[]; optimizer?: OptimizerSpec }
+  | { type: 'combined'; id: number; combined: CombinedFiles }
+  /** sent while a run works, any number of times, before its answer */
+  | { type: 'progress'; id: number; progress: RunProgress }
   | { type: 'result'; id: number; report: RunReport }
+  | { type: 'explained'; id: number; explanation: ServerExplanation | null }
+  | { type: 'rows'; id: number; page: RowsPage }
+  | { type: 'exported'; id: number; text: string }
   /** internal: a bug in the page or the core, as opposed to input the optimizer refuses */
   | { type: 'failed'; id: number; message: string; problems: Problem[]; internal: boolean };
 
-/** A syntax or schema problem in the document, at the line (1-based) it concerns. */
+export type RunStage = 'reading' | 'loading-solver' | 'optimizing' | 'reporting';
+
+/**
+ * Where a run is. `milp` is the seam for the core's MILP progress callback (#11): when the
+ * core reports its stage, best solution so far and gap, the worker passes them on here and the
+ * page shows them; until then a run reports only its own stages.
+ */
+export interface RunProgress {
+  stage: RunStage;
+  solver?: SolverKind;
+  milp?: {
+    /** the MILP's own stage, e.g. "priority 1" */
+    stage: string;
+    /** value of the best solution found so far, cents per hour */
+    incumbent?: number;
+    /** relative gap between the incumbent and the best bound */
+    gap?: number;
+  };
+}
+
+/** A syntax or schema problem in the document (or a warning), at the line (1-based) it concerns. */
 export interface Problem {
   /** dotted field path, or '' for a JSON syntax error */
   path: string;
@@ -51,6 +93,12 @@ export interface AllocatedServer {
   placements?: Placement[];
 }
 
+/**
+ * How a server came out: within its SLOs; allocated in full but an SLO is still missed (a
+ * target that no batch size can reach); given fewer replicas than its SLOs need; or nothing.
+ */
+export type SloStatus = 'within-slo' | 'missed-slo' | 'best-effort' | 'unallocated';
+
 export interface ServerRow {
   server: string;
   serviceClass: string;
@@ -58,11 +106,19 @@ export interface ServerRow {
   priority: number;
   /** requests per minute, after the what-if scaling */
   arrivalRate: number;
-  /** tokens per second; 0 when none */
-  sloTps: number;
+  status: SloStatus;
   allocation?: AllocatedServer;
   /** why the server got no allocation: the core's decision text */
   reason?: string;
+}
+
+/** Servers by how they came out; `servers` is their sum. */
+export interface ServerCounts {
+  servers: number;
+  withinSlo: number;
+  missedSlo: number;
+  bestEffort: number;
+  unallocated: number;
 }
 
 export interface TypeUsage {
@@ -75,16 +131,25 @@ export interface TypeUsage {
   available: number;
 }
 
+/**
+ * A run as the page shows it, the table aside: the worker keeps the rows (a fleet has 10,000)
+ * and answers for a page of them at a time.
+ */
 export interface RunReport {
   flags: OptimizerFlags;
   arrivalScale: number;
-  /** the exact input of this run: the document with the flags and the scaled arrival rates */
-  systemData: SystemData;
-  solution: AllocationSolution;
-  /** the core's account of every server's decision, as explainResult gives it */
-  explanation: Explanation;
-  /** by priority, then server name */
-  rows: ServerRow[];
+  solver: SolverKind;
+  /** the MILP's account of itself; greedy runs have none */
+  summary?: SolverSummary;
+  /** seconds the MILP was given: the flag, or the default when it is 0 */
+  milpTimeLimit: number;
+  /** what the answer cannot say by itself (perf data that sized nothing), as the solution carries it */
+  warnings: string[];
+  counts: ServerCounts;
+  /** what the table's filters offer */
+  options: FilterOptions;
+  /** the rows of the SLO headroom chart: all allocated servers with a target when few, else those with the least headroom */
+  headroom: { rows: ServerRow[]; of: number };
   /** cents per hour: the sum of the allocations' costs */
   totalCost: number;
   /** by accelerator type name */

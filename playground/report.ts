@@ -1,20 +1,31 @@
 /**
  * A run of the optimizer as the page shows it: the input (the document with the page's flags
- * and what-if scaling) and, from the core's result and its explanation, one row per server and
- * usage per type.
+ * and what-if scaling) and, from the core's result, one row per server, the counts of how the
+ * servers came out and usage per type. Explanations are the core's, computed per server when
+ * asked for: a fleet has 10,000 servers, and the page opens a few.
  */
 import {
   byName,
+  DEFAULT_MILP_TIME_LIMIT,
+  explainResult,
   System,
   type Allocation,
   type Candidate,
-  type Explanation,
   type OptimizeResult,
   type OptimizerSpec,
+  type ServerExplanation,
   type SolvedAllocation,
   type SystemData,
 } from '../src/core/index.js';
-import type { OptimizerFlags, RunReport, ServerRow, TypeUsage } from './protocol.js';
+import type { OptimizerFlags, RunReport, ServerCounts, ServerRow, SloStatus, TypeUsage } from './protocol.js';
+import { headroom, meets } from './slo.js';
+import { filterOptions } from './table-query.js';
+
+/** More servers than this, and the headroom chart shows those with the least headroom. */
+export const HEADROOM_SERVERS = 30;
+
+/** The report, and its rows: by priority, then server name. */
+export type DescribedRun = RunReport & { rows: ServerRow[] };
 
 export interface PreparedRun {
   flags: OptimizerFlags;
@@ -32,11 +43,31 @@ export function prepareRun(data: SystemData, flags: OptimizerFlags, arrivalScale
   return { flags, arrivalScale, systemData, system: System.fromSpec(systemData.system), spec };
 }
 
+/** The core's explanations of `servers` (by name) in `result`, in the result's order. */
+export function explainServers(run: PreparedRun, result: OptimizeResult, servers: ReadonlySet<string>): ServerExplanation[] {
+  if (servers.size === 0) return [];
+  return explainResult(run.system, run.spec, { ...result, candidates: result.candidates.filter((s) => servers.has(s.server)) }).servers;
+}
+
+export function sloStatus(row: Pick<ServerRow, 'allocation'>): SloStatus {
+  const { allocation } = row;
+  if (!allocation) return 'unallocated';
+  if (allocation.bestEffort) return 'best-effort';
+  return meets(allocation.itl) && meets(allocation.ttft) ? 'within-slo' : 'missed-slo';
+}
+
+export function countServers(rows: readonly Pick<ServerRow, 'status'>[]): ServerCounts {
+  const counts: ServerCounts = { servers: rows.length, withinSlo: 0, missedSlo: 0, bestEffort: 0, unallocated: 0 };
+  const field = { 'within-slo': 'withinSlo', 'missed-slo': 'missedSlo', 'best-effort': 'bestEffort', unallocated: 'unallocated' } as const;
+  for (const row of rows) counts[field[row.status]]++;
+  return counts;
+}
+
 /**
- * `explanation` is the core's explainResult of `result`: the rows take their names, loads,
- * targets and reasons from it, so that the table and the explanation panel never disagree.
+ * The rows take their reasons from the core's explanation of the servers left out, so that
+ * the table and the explanation panel never disagree.
  */
-export function describeRun(run: PreparedRun, result: OptimizeResult, explanation: Explanation): RunReport {
+export function describeRun(run: PreparedRun, result: OptimizeResult): DescribedRun {
   const { system } = run;
   const { solution } = result;
   const usage = new Map<string, TypeUsage>();
@@ -46,30 +77,34 @@ export function describeRun(run: PreparedRun, result: OptimizeResult, explanatio
     return entry;
   };
   for (const type of system.capacity.keys()) usageOf(type);
-  const candidatesOf = new Map(result.candidates.map((server) => [server.server, server.candidates]));
+  const leftOut = new Set(result.candidates.filter((s) => !solution.allocations[s.server]).map((s) => s.server));
+  const reasons = new Map(explainServers(run, result, leftOut).map((server) => [server.server, server.decision]));
 
   let totalCost = 0;
-  const rows: ServerRow[] = explanation.servers.map((server) => {
+  const rows: ServerRow[] = result.candidates.map((candidates) => {
+    const name = candidates.server;
+    const spec = system.servers.get(name);
+    const serviceClass = spec ? system.serviceClassOf(spec) : '';
+    const target = system.serviceClasses.get(serviceClass)?.targets.get(spec?.model ?? '');
     const row: ServerRow = {
-      server: server.server,
-      serviceClass: server.class,
-      model: server.model,
-      priority: server.priority,
-      arrivalRate: server.load.arrivalRate,
-      sloTps: server.targets?.tps ?? 0,
+      server: name,
+      serviceClass,
+      model: spec?.model ?? '',
+      priority: candidates.priority,
+      arrivalRate: spec?.currentAlloc.load.arrivalRate ?? 0,
+      status: 'unallocated',
     };
-    const reported = server.allocation;
-    const chosen = result.allocations.get(server.server);
-    if (!reported || !chosen) return { ...row, reason: server.decision };
+    const reported = solution.allocations[name];
+    const chosen = result.allocations.get(name);
+    if (!reported || !chosen) return { ...row, reason: reasons.get(name) ?? '' };
 
     totalCost += reported.cost;
-    const candidates = candidatesOf.get(server.server) ?? [];
-    for (const share of typeShares(reported, chosen, candidates)) {
+    for (const share of typeShares(reported, chosen, candidates.candidates)) {
       const type = usageOf(share.type);
       type.cost += share.cost;
       type.used += share.units;
     }
-    const full = candidates.find((c) => c.accelerator === chosen.accelerator);
+    const full = candidates.candidates.find((c) => c.accelerator === chosen.accelerator);
     row.allocation = {
       accelerator: reported.accelerator,
       acceleratorType: chosen.acceleratorType,
@@ -77,11 +112,12 @@ export function describeRun(run: PreparedRun, result: OptimizeResult, explanatio
       replicasNeeded: chosen.bestEffort && full ? full.numReplicas : reported.numReplicas,
       maxBatch: reported.maxBatch,
       cost: reported.cost,
-      itl: { value: reported.itlAverage, target: server.targets?.itl ?? 0 },
-      ttft: { value: reported.ttftAverage, target: server.targets?.ttft ?? 0 },
+      itl: { value: reported.itlAverage, target: target?.['slo-itl'] ?? 0 },
+      ttft: { value: reported.ttftAverage, target: target?.['slo-ttft'] ?? 0 },
       bestEffort: chosen.bestEffort,
       ...(reported.placements ? { placements: reported.placements } : {}),
     };
+    row.status = sloStatus(row);
     return row;
   });
   rows.sort((a, b) => a.priority - b.priority || byName(a.server, b.server));
@@ -89,13 +125,36 @@ export function describeRun(run: PreparedRun, result: OptimizeResult, explanatio
   return {
     flags: run.flags,
     arrivalScale: run.arrivalScale,
-    systemData: run.systemData,
-    solution,
-    explanation,
+    solver: result.solver,
+    ...(solution.summary ? { summary: solution.summary } : {}),
+    milpTimeLimit: run.spec.milpTimeLimit > 0 ? run.spec.milpTimeLimit : DEFAULT_MILP_TIME_LIMIT,
+    warnings: solution.warnings ?? [],
     rows,
+    counts: countServers(rows),
+    options: filterOptions(rows),
+    headroom: headroomRows(rows),
     totalCost,
     types: [...usage.values()].sort((a, b) => byName(a.type, b.type)),
   };
+}
+
+/**
+ * The allocated servers with an ITL or TTFT target; when there are more than HEADROOM_SERVERS,
+ * the best effort ones (their SLOs are missed whatever the numbers) and then those with the
+ * least headroom. In the rows' order.
+ */
+export function headroomRows(rows: readonly ServerRow[]): { rows: ServerRow[]; of: number } {
+  const withTargets = rows.filter((row) => row.allocation && (row.allocation.itl.target > 0 || row.allocation.ttft.target > 0));
+  if (withTargets.length <= HEADROOM_SERVERS) return { rows: withTargets, of: withTargets.length };
+  const least = (row: ServerRow): number => {
+    const allocation = row.allocation!;
+    if (allocation.bestEffort) return -Infinity;
+    return Math.min(...[allocation.itl, allocation.ttft].filter((check) => check.target > 0).map(headroom));
+  };
+  const ranked = withTargets.map((row, index) => ({ row, index, least: least(row) }));
+  ranked.sort((a, b) => a.least - b.least || a.index - b.index);
+  const picked = ranked.slice(0, HEADROOM_SERVERS).sort((a, b) => a.index - b.index);
+  return { rows: picked.map(({ row }) => row), of: withTargets.length };
 }
 
 /**

@@ -10,8 +10,11 @@ const STATUS_CLASSES: Record<SolverSummary['status'], string> = {
   failed: 'missed',
 };
 
-/** Shows `summary` in `box`, or hides the box when the answer carries none. */
-export function renderSolverSummary(box: HTMLElement, summary: SolverSummary | undefined): void {
+/**
+ * Shows `summary` in `box`, or hides the box when the answer carries none. `totalCost` (cents
+ * per hour) is the run's, beside which the objective is explained. `timeLimit`: seconds.
+ */
+export function renderSolverSummary(box: HTMLElement, summary: SolverSummary | undefined, totalCost = 0, timeLimit = 0): void {
   box.hidden = !summary;
   if (!summary) {
     box.replaceChildren();
@@ -42,6 +45,16 @@ export function renderSolverSummary(box: HTMLElement, summary: SolverSummary | u
         ]),
       ),
     ]),
+    h('p', { class: 'note', data: { field: 'objective-note' } }, [
+      `The objective is what the MILP minimises, not the cost (${formatCost(totalCost)} cents/h): the sum of the servers' values, each the price of the change from its current allocation: 1.1 × the cost for a server that has none yet; on another accelerator, the cost difference plus 10% of both costs; on the same one, the cost difference (0 when nothing changes).`,
+    ]),
+    ...(summary.status === 'time-limit'
+      ? [
+          h('p', { class: 'note warn', data: { testid: 'time-limit-note' } }, [
+            `Stopped at the time limit (${timeLimit} s): the answer is the best found by then, so another run, or another machine, may give another one. A longer milpTimeLimit lets it finish.`,
+          ]),
+        ]
+      : []),
     ...(summary.note ? [h('p', { class: 'note', text: summary.note })] : []),
   );
 }

@@ -12,6 +12,8 @@ import {
   SolvedAllocationSchema,
   System,
   explain,
+  inputWarnings,
+  inputWarningText,
   whatIf,
 } from '../core/index.js';
 import { notFound } from './errors.js';
@@ -53,7 +55,10 @@ export const ExplanationSchema = z.object({
   optimizer: OptimizerSpecSchema,
   totalCost: z.number().describe('cents per hour'),
   servers: z.array(ServerExplanationSchema),
-  warnings: z.array(z.string()).optional().describe('perf data that sized nothing, and the servers it left out'),
+  warnings: z
+    .array(z.string())
+    .optional()
+    .describe('POST /explain: unknown keys (ignored) and references to what the system does not have; then perf data that sized nothing, and the servers it left out'),
 });
 
 const AllocationSummarySchema = z.object({ accelerator: z.string(), numReplicas: z.number(), cost: z.number(), status: StatusSchema });
@@ -64,7 +69,10 @@ export const WhatIfResultSchema = z.object({
   changes: z.array(z.object({ server: z.string(), before: AllocationSummarySchema, after: AllocationSummarySchema })),
 });
 
-export const ExplainResponseSchema = z.union([ExplanationSchema, WhatIfResultSchema]);
+export const ExplainResponseSchema = z.union([
+  ExplanationSchema,
+  WhatIfResultSchema.extend({ warnings: z.array(z.string()).optional().describe('unknown keys (ignored) and references to what the system does not have') }),
+]);
 
 export const EXPLAIN_ROUTES: readonly Route[] = [
   {
@@ -80,8 +88,14 @@ export const EXPLAIN_ROUTES: readonly Route[] = [
       const spec = request.system.optimizerData.optimizer;
       const system = System.fromSpec(request.system);
       const options = await optimizeOptionsFor(spec, context);
-      if (request.scaleLoad === undefined && request.extraCapacity === undefined) return explain(system, spec, options);
-      return whatIf(system, spec, { scaleLoad: request.scaleLoad, extraCapacity: request.extraCapacity }, options);
+      // The input's warnings first, then what the answer adds (perf data that sized nothing); none, no list.
+      const input = inputWarnings(ExplainRequestSchema, json, request.system).map(inputWarningText);
+      const withInput = (warnings: readonly string[] = []) => (input.length + warnings.length > 0 ? { warnings: [...input, ...warnings] } : {});
+      if (request.scaleLoad === undefined && request.extraCapacity === undefined) {
+        const explanation = explain(system, spec, options);
+        return { ...explanation, ...withInput(explanation.warnings) };
+      }
+      return { ...whatIf(system, spec, { scaleLoad: request.scaleLoad, extraCapacity: request.extraCapacity }, options), ...withInput() };
     },
   },
   {

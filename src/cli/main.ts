@@ -8,6 +8,8 @@
 import { readFile } from 'node:fs/promises';
 import {
   explain,
+  inputWarnings,
+  inputWarningText,
   OptimizationError,
   optimize,
   parseWith,
@@ -67,7 +69,8 @@ async function explainCommand(args: string[]): Promise<number> {
   const server = at >= 0 ? args[at + 1] : undefined;
   if (at >= 0 && (server === undefined || server.startsWith('--'))) return usage();
   const files = at >= 0 ? [...args.slice(0, at), ...args.slice(at + 2)] : args;
-  return withSystemData(files, async (data) => {
+  return withSystemData(files, async (data, json) => {
+    printWarnings(inputWarnings(SystemDataSchema, json, data.system).map(inputWarningText));
     const spec = data.system.optimizerData.optimizer;
     const mipSolver = spec.milpSolver ? await loadMipSolver() : undefined;
     const explanation = explain(System.fromSpec(data.system), spec, { mipSolver, now: () => performance.now() });
@@ -96,8 +99,8 @@ async function usage(): Promise<number> {
   return 2;
 }
 
-/** Reads and validates the SystemData named by `files` (exactly one; '-' is stdin), then runs `command`. */
-async function withSystemData(files: string[], command: (data: SystemData) => Promise<number>): Promise<number> {
+/** Reads and validates the SystemData named by `files` (exactly one; '-' is stdin), then runs `command` on it and the JSON it was read from. */
+async function withSystemData(files: string[], command: (data: SystemData, json: unknown) => Promise<number>): Promise<number> {
   if (files.length !== 1 || (files[0].startsWith('-') && files[0] !== '-')) return usage();
   let text: string;
   try {
@@ -107,7 +110,8 @@ async function withSystemData(files: string[], command: (data: SystemData) => Pr
     return 2;
   }
   try {
-    return await command(parseWith(SystemDataSchema, parseJson(text)));
+    const json = parseJson(text);
+    return await command(parseWith(SystemDataSchema, json), json);
   } catch (error) {
     if (error instanceof ValidationError) {
       process.stderr.write(`invalid SystemData: ${error.message}\n`);

@@ -129,9 +129,10 @@ function serverCandidates(
   };
   const target = svc?.targets.get(server.model);
   const perfByAccelerator = system.models.get(server.model);
+  // The missing piece itself: an unknown model, not the class's lack of a target for it.
   if (!svc) result.reason = `service class ${className} not found`;
-  else if (!target) result.reason = `service class ${className} has no SLO target for model ${server.model}`;
   else if (!perfByAccelerator) result.reason = `model ${server.model} not found`;
+  else if (!target) result.reason = `service class ${className} has no SLO target for model ${server.model}`;
   if (!svc || !target || !perfByAccelerator) return result;
 
   const current = server.currentAlloc;

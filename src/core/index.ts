@@ -14,3 +14,4 @@ export * from './float32.js';
 export * from './mip-solver.js';
 export * from './milp.js';
 export * from './explain.js';
+export * from './input-warnings.js';

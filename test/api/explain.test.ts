@@ -12,6 +12,7 @@ describe('POST /explain', () => {
     const before = await snapshot(store);
     const { status, body } = await call(api, 'POST', '/explain', SAMPLES.large);
     expect(status).toBe(200);
+    // Nothing to warn of: no warnings list.
     expect(body).toEqual(JSON.parse(JSON.stringify(explain(System.fromSpec(large.system), large.system.optimizerData.optimizer))));
     expect(body.servers.map((s: { server: string }) => s.server)).toEqual(large.system.serverData.servers.map((s) => s.name).sort());
     expect(await snapshot(store)).toEqual(before);
@@ -25,6 +26,22 @@ describe('POST /explain', () => {
     expect(body.changes.length).toBeGreaterThan(0);
     const mixtral = body.changes.find((c: { server: string }) => c.server === 'Free-mixtral_8_7b');
     expect(mixtral).toMatchObject({ before: { status: 'best-effort' }, after: { status: 'allocated' } });
+  });
+
+  it('warns of unknown keys and of references to what the system does not have, and still explains', async () => {
+    const { api } = sampleApi();
+    const data = structuredClone(SAMPLES.small) as { system: Record<string, any> };
+    data.system.serverData.servers[0].model = 'llama_13bX';
+    data.system.acceleratorData.accelerators[0].multiplicty = 2;
+    const { status, body } = await call(api, 'POST', '/explain', { ...data, scaleLoad: 2 });
+    expect(status).toBe(200);
+    const server = data.system.serverData.servers[0].name;
+    expect(body.warnings).toEqual([
+      'system.acceleratorData.accelerators.0.multiplicty: unknown key, ignored: did you mean multiplicity?',
+      `system.serverData.servers.0.model: model llama_13bX has no perf data: server ${server} cannot be allocated`,
+    ]);
+    // The server's explanation names the missing model, not the class's lack of a target for it.
+    expect(body.scenario.servers.find((s: { server: string }) => s.server === server)).toMatchObject({ status: 'unallocated', decision: 'model llama_13bX not found' });
   });
 
   it('names a bad what-if field', async () => {

@@ -81,6 +81,25 @@ describe('inferno-edge explain', { timeout: 60_000 }, () => {
     expect(stdout).toMatch(/\n2xMI300X +yes .*no room: needs 52 units of MI300X/);
   });
 
+  it('writes a warning to stderr for each unknown key and dangling reference, and explains anyway', () => {
+    expect(cli(['explain', largeFile]).stderr).toBe('');
+    const data = structuredClone(SAMPLES.large) as { system: Record<string, any> };
+    const server = data.system.serverData.servers[0];
+    server.class = 'Gold';
+    data.system.modelData.models[0].acc = 'H999';
+    data.system.optimiserData = {};
+    const { status, stdout, stderr } = cli(['explain', '-'], JSON.stringify(data));
+    expect(status).toBe(0);
+    expect(stderr.split('\n')).toEqual([
+      'warning: system.optimiserData: unknown key, ignored: did you mean optimizerData?',
+      `warning: system.modelData.models.0.acc: accelerator H999 does not exist: no accelerator has this name`,
+      `warning: system.serverData.servers.0.class: service class Gold does not exist: server ${server.name} cannot be allocated`,
+      '',
+    ]);
+    expect(stdout).toMatch(new RegExp(`${server.name} .* unallocated .* service class Gold not found`));
+    // Two runs of the command: more than the default 5 s on a loaded machine.
+  }, 30_000);
+
   it('names an unknown server, and bad usage, with exit 2', () => {
     const unknown = cli(['explain', largeFile, '--server', 'nobody']);
     expect(unknown.status).toBe(2);

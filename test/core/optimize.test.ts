@@ -179,7 +179,8 @@ describe('candidates', () => {
       ],
     });
     expect(candidatesOf(data, 'no-class').reason).toBe('service class Gold not found');
-    expect(candidatesOf(data, 'no-target').reason).toBe('service class Premium has no SLO target for model llama');
+    // llama has no perf data: the model is named, not Premium's lack of a target for it.
+    expect(candidatesOf(data, 'no-target').reason).toBe('model llama not found');
     expect(candidatesOf(data, 'default-class').reason).toBe('service class Free not found');
     expect(Object.keys(run(data).solution.allocations)).toEqual([]);
   });

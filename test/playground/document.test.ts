@@ -27,7 +27,7 @@ function replaceLine(text: string, line: number, edit: (line: string) => string)
 
 describe('readDocument', () => {
   it('reads a valid sample as the core does, without problems', () => {
-    expect(readDocument(SMALL)).toEqual({ data: parseWith(SystemDataSchema, SAMPLES.small), problems: [] });
+    expect(readDocument(SMALL)).toEqual({ data: parseWith(SystemDataSchema, SAMPLES.small), problems: [], warnings: [] });
   });
 
   it('places a schema problem at the line of its field, whatever the case of its key', () => {
@@ -36,6 +36,28 @@ describe('readDocument', () => {
     const { data, problems } = readDocument(replaceLine(SMALL, line, (text) => text.replace(/: \d+/, ': 12.5')));
     expect(data).toBeUndefined();
     expect(problems).toEqual([{ path: 'system.serverData.servers.0.currentAlloc.load.avgInTokens', message: 'must be a whole number', line }]);
+  });
+
+  it("places the core's warnings at their lines: unknown keys and dangling references", () => {
+    const multiplicity = lineMatching(SMALL, /"multiplicity":/);
+    const model = lineMatching(SMALL, /"model":/, lineMatching(SMALL, /"servers":/) - 1);
+    let text = replaceLine(SMALL, multiplicity, (line) => line.replace('"multiplicity"', '"multiplicty"'));
+    text = replaceLine(text, model, (line) => line.replace(/: ".*"/, ': "llama_13bX"'));
+    const { data, problems, warnings } = readDocument(text);
+    expect(data).toBeDefined();
+    expect(problems).toEqual([]);
+    expect(warnings.map(({ path, line }) => ({ path, line }))).toEqual([
+      { path: 'system.acceleratorData.accelerators.0.multiplicty', line: multiplicity },
+      { path: 'system.serverData.servers.0.model', line: model },
+    ]);
+    expect(warnings[1].message).toMatch(/^model llama_13bX has no perf data/);
+  });
+
+  it('warns of unknown keys even in a document that is not valid', () => {
+    const { data, problems, warnings } = readDocument('{"system": {"serverData": {"servers": [{"name": "s", "multiplicity": 1, "minNumReplicas": -1}]}}}');
+    expect(data).toBeUndefined();
+    expect(problems.map((problem) => problem.path)).toEqual(['system.serverData.servers.0.minNumReplicas']);
+    expect(warnings.map((warning) => warning.path)).toEqual(['system.serverData.servers.0.multiplicity']);
   });
 
   it('lists several problems by line', () => {

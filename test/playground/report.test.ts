@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatPercent, formatPlacements, formatReplicaRate } from '../../playground/format.js';
-import { describeRun, prepareRun } from '../../playground/report.js';
+import { reportFile } from '../../playground/report-file.js';
+import { describeRun, explainServers, prepareRun } from '../../playground/report.js';
 import { explainResult, optimize, parseWith, SystemDataSchema, type MipSolver, type OptimizerSpec } from '../../src/core/index.js';
 import { loadNodeMipSolver } from '../../src/highs/load-node.js';
 import { SAMPLES } from '../../src/samples/index.js';
@@ -15,14 +16,13 @@ function report(sample: 'small' | 'large', flags: Partial<OptimizerSpec>, arriva
   const run = prepareRun(data, spec, arrivalScale);
   const result = optimize(run.system, run.spec, { mipSolver });
   const explanation = explainResult(run.system, run.spec, result);
-  return { run, result, explanation, report: describeRun(run, result, explanation) };
+  return { run, result, explanation, report: describeRun(run, result) };
 }
 
 describe('describeRun', () => {
   it("gives every unallocated server the core's decision as its reason", () => {
     // Twice the load and no saturation policy: some servers get nothing.
     const { report: shown, explanation } = report('large', { saturationPolicy: 'None' }, 2);
-    expect(shown.explanation).toBe(explanation);
     expect(shown.rows.map((row) => row.server).sort()).toEqual(explanation.servers.map((server) => server.server).sort());
     const unallocated = explanation.servers.filter((server) => server.status === 'unallocated');
     expect(unallocated.length).toBeGreaterThan(0);
@@ -54,7 +54,7 @@ describe('describeRun', () => {
   // and a MILP time limit (wall clock) that a slow run cannot reach
   it('counts the units and cost of a heterogeneous allocation against the type of each placement', { timeout: 60_000 }, async () => {
     const mipSolver = await loadNodeMipSolver();
-    const { report: shown, run } = report('small', { milpSolver: true, heterogeneous: true, milpTimeLimit: 600 }, 1, mipSolver);
+    const { report: shown, run, result } = report('small', { milpSolver: true, heterogeneous: true, milpTimeLimit: 600 }, 1, mipSolver);
     const { system } = run;
     const split = shown.rows.filter((row) => row.allocation?.placements);
     expect(split.length).toBeGreaterThan(0);
@@ -77,7 +77,48 @@ describe('describeRun', () => {
     }
     const costByType = shown.types.reduce((sum, type) => sum + type.cost, 0);
     expect(costByType).toBeCloseTo(shown.totalCost, 2);
-    for (const row of split) expect(row.allocation!.placements).toEqual(shown.solution.allocations[row.server].placements);
+    for (const row of split) expect(row.allocation!.placements).toEqual(result.solution.allocations[row.server].placements);
+  });
+});
+
+describe('counts', () => {
+  it('counts a server within SLO only when it is allocated in full and meets its targets; best effort and unallocated apart', () => {
+    // The small sample at ×4, PriorityExhaustive: best effort and unallocated servers both.
+    const { report: shown, explanation } = report('small', { saturationPolicy: 'PriorityExhaustive' }, 4);
+    const byStatus = (status: string) => explanation.servers.filter((server) => server.status === status).length;
+    expect(shown.counts.bestEffort).toBe(byStatus('best-effort'));
+    expect(shown.counts.unallocated).toBe(byStatus('unallocated'));
+    expect(shown.counts.bestEffort).toBeGreaterThan(0);
+    expect(shown.counts.unallocated).toBeGreaterThan(0);
+    for (const row of shown.rows) {
+      const { allocation } = row;
+      const meets = (check: { value: number; target: number }) => check.target <= 0 || check.value <= check.target;
+      const within = allocation !== undefined && !allocation.bestEffort && meets(allocation.itl) && meets(allocation.ttft);
+      expect(row.status === 'within-slo', row.server).toBe(within);
+    }
+    const { servers, withinSlo, missedSlo, bestEffort, unallocated } = shown.counts;
+    expect(servers).toBe(shown.rows.length);
+    expect(withinSlo + missedSlo + bestEffort + unallocated).toBe(servers);
+    // "Allocated" would have said more: best effort is allocated, and misses its SLOs.
+    expect(withinSlo).toBeLessThan(shown.rows.filter((row) => row.allocation).length);
+  });
+
+  it('writes the counts, and every server with how it came out, in the downloaded report', () => {
+    const { report: shown } = report('large', {}, 1);
+    const file = reportFile(shown) as { counts: unknown; totalCost: number; servers: { server: string; status: string; numReplicas?: number; replicasNeeded?: number; reason?: string }[] };
+    expect(file.counts).toEqual(shown.counts);
+    expect(file.totalCost).toBeCloseTo(shown.totalCost, 6);
+    expect(file.servers.map((server) => [server.server, server.status])).toEqual(shown.rows.map((row) => [row.server, row.status]));
+    const mixtral = file.servers.find((server) => server.server === 'Free-mixtral_8_7b');
+    expect(mixtral).toMatchObject({ status: 'best-effort', numReplicas: 1, replicasNeeded: 38 });
+  });
+});
+
+describe('explainServers', () => {
+  it("explains one server of a run as the core's explanation of the whole run does", () => {
+    const { run, result, explanation } = report('large', {}, 1);
+    for (const server of explanation.servers) expect(explainServers(run, result, new Set([server.server]))).toEqual([server]);
+    expect(explainServers(run, result, new Set(['nobody']))).toEqual([]);
   });
 });
 
