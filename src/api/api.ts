@@ -61,8 +61,8 @@ function verbOf(path: string): string {
 
 export function createApi({ store, mode = 'stateful', optimizeOptions = {}, loadMipSolver, token, corsOrigins }: ApiOptions): Api {
   const context: RouteContext = { store: withinLimits(store), optimizeOptions, loadMipSolver };
-  let openApiDocument: unknown;
-  const openApiRoute: Route = {
+  let openApiDocument: ReturnType<typeof buildOpenApiDocument> | undefined;
+  const openApiRoute: Route<typeof OpenApiDocumentSchema> = {
     method: 'GET',
     path: '/openapi.json',
     summary: 'This API as an OpenAPI 3.1 document',

@@ -26,19 +26,22 @@ import {
   SystemDataSchema,
   SystemSpecSchema,
   ExplainRequestSchema,
-} from '../core/index.js';
-import packageJson from '../../package.json' with { type: 'json' };
-import { ErrorBodySchema } from './errors.js';
-import {
   CandidateExplanationSchema,
+  DoneSchema,
+  ErrorBodySchema,
   ExplainResponseSchema,
   ExplanationSchema,
+  HealthSchema,
+  MAX_BODY_BYTES,
+  ModelNamesSchema,
+  NameSchema,
   ServerExplanationSchema,
   WhatIfResultSchema,
-} from './explain-routes.js';
-import { HealthSchema, type ApiMode } from './health.js';
+  type ApiMode,
+} from '../core/index.js';
+import packageJson from '../../package.json' with { type: 'json' };
 import type { Route } from './route.js';
-import { DoneSchema, ModelNamesSchema, NameSchema, OptimizeRequestSchema } from './verbs.js';
+import { OptimizeRequestSchema } from './verbs.js';
 
 export const OpenApiDocumentSchema = z.looseObject({
   openapi: z.string(),
@@ -151,7 +154,7 @@ function operation(route: Route): JsonSchema {
       default: {
         description:
           '400 invalid input or over a limit (issues name the fields), 401 no or a wrong bearer token (when ' +
-          'the server has one), 404 unknown name or verb, 405 wrong method, 413 body over 5 MB, ' +
+          `the server has one), 404 unknown name or verb, 405 wrong method, 413 body over ${MAX_BODY_BYTES / 2 ** 20} MB, ` +
           '422 the optimization cannot be done, 500 a bug',
         content: jsonContent(`Error${OUTPUT_SUFFIX}`),
       },

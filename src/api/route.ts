@@ -15,7 +15,8 @@ export interface RouteContext {
   loadMipSolver?: () => Promise<MipSolver>;
 }
 
-export interface Route {
+/** A route whose 200 body is `response`'s output type, so that a handler cannot answer another shape. */
+export interface Route<Response extends z.ZodType = z.ZodType> {
   method: 'GET' | 'POST';
   /** itty-router pattern, e.g. /getAccelerator/:name */
   path: string;
@@ -25,7 +26,7 @@ export interface Route {
   /** the JSON body it takes (POST only) */
   request?: z.ZodType;
   /** the JSON body of its 200 answer */
-  response: z.ZodType;
+  response: Response;
   /** The 200 body for a request; `json` is the parsed body, undefined without `request`. */
-  handle(params: Params, json: unknown, context: RouteContext): Promise<unknown>;
+  handle(params: Params, json: unknown, context: RouteContext): Promise<z.output<Response>>;
 }

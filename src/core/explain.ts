@@ -4,54 +4,19 @@
  */
 import { f32, shortestFloat32 } from './float32.js';
 import type { Allocation, CapacityRefusal } from './greedy.js';
-import { optimize, type OptimizeOptions, type OptimizeResult, type SolverKind } from './optimize.js';
-import type { OptimizerSpec, ServerLoadSpec, SolvedAllocation } from './schemas.js';
+import { optimize, type OptimizeOptions, type OptimizeResult } from './optimize.js';
+import type {
+  AllocationSummary,
+  CandidateExplanation,
+  ExplainRequest,
+  Explanation,
+  OptimizerSpec,
+  ServerExplanation,
+  ServerStatus,
+  SolverKind,
+  WhatIfResult,
+} from './schemas.js';
 import type { System } from './system.js';
-
-export interface CandidateExplanation {
-  accelerator: string;
-  feasible: boolean;
-  /** why no allocation on this accelerator meets the SLOs */
-  reason?: string;
-  numReplicas?: number;
-  batchSize?: number;
-  /** cents per hour */
-  cost?: number;
-  /** what the solver minimises: the transition penalty from the current allocation */
-  value?: number;
-  /** requests per second one replica takes within the SLOs */
-  maxRatePerReplica?: number;
-  /** ms, at the server's load spread over the replicas */
-  itl?: number;
-  ttft?: number;
-  chosen: boolean;
-  /** for a feasible candidate that was not chosen: why */
-  note?: string;
-}
-
-export type ServerStatus = 'allocated' | 'best-effort' | 'unallocated' | 'not-needed';
-
-export interface ServerExplanation {
-  server: string;
-  class: string;
-  model: string;
-  priority: number;
-  load: ServerLoadSpec;
-  /** the class's SLO targets for the model (ms, ms, tokens/s), if any */
-  targets: { itl: number; ttft: number; tps: number } | null;
-  status: ServerStatus;
-  decision: string;
-  allocation: SolvedAllocation | null;
-  candidates: CandidateExplanation[];
-}
-
-export interface Explanation {
-  solver: SolverKind;
-  optimizer: OptimizerSpec;
-  /** cents per hour, all allocations */
-  totalCost: number;
-  servers: ServerExplanation[];
-}
 
 /** Explains the optimization of `system` under `spec`, leaving `system` unchanged. */
 export function explain(system: System, spec: OptimizerSpec, options: OptimizeOptions = {}): Explanation {
@@ -165,26 +130,8 @@ function decide(
   return { status: 'allocated', decision: `the least value (cost with transition penalty) of ${feasibleCount} feasible candidates` };
 }
 
-export interface WhatIf {
-  /** multiplies every server's arrival rate */
-  scaleLoad?: number;
-  /** extra units by accelerator type */
-  extraCapacity?: Record<string, number>;
-}
-
-export interface AllocationSummary {
-  accelerator: string;
-  numReplicas: number;
-  cost: number;
-  status: ServerStatus;
-}
-
-export interface WhatIfResult {
-  baseline: Explanation;
-  scenario: Explanation;
-  /** servers whose allocation differs between baseline and scenario, by name */
-  changes: { server: string; before: AllocationSummary; after: AllocationSummary }[];
-}
+/** A scenario: every arrival rate scaled, extra units by accelerator type. */
+export type WhatIf = Pick<ExplainRequest, 'scaleLoad' | 'extraCapacity'>;
 
 /** The system as it is, against the system with scaled load and added capacity. */
 export function whatIf(system: System, spec: OptimizerSpec, scenario: WhatIf, options: OptimizeOptions = {}): WhatIfResult {

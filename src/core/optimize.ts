@@ -14,6 +14,7 @@ import {
   type AllocationSolution,
   type OptimizerSpec,
   type SolvedAllocation,
+  type SolverKind,
 } from './schemas.js';
 import type { System } from './system.js';
 
@@ -24,8 +25,6 @@ export class OptimizationError extends Error {
     this.name = 'OptimizationError';
   }
 }
-
-export type SolverKind = 'greedy' | 'unlimited' | 'milp';
 
 export interface OptimizeResult {
   solution: AllocationSolution;
