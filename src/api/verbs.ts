@@ -242,7 +242,11 @@ export const VERBS: readonly Route[] = [
   post('/optimize', "Optimize the stored system; sets every server's desired allocation",
     OptimizeRequestSchema, AllocationSolutionSchema, async (data, context) => {
       const options = await optimizeOptionsFor(data.optimizer, context);
-      return context.store.update((system) => optimize(system, data.optimizer, options).solution);
+      return context.store.update((system) => {
+        const { solution } = optimize(system, data.optimizer, options);
+        system.recordOptimization(data.optimizer, solution);
+        return solution;
+      });
     },
     { parse: parseOptimizeRequest }),
   post('/optimizeOne', 'Optimize the given system, which replaces the stored one (the /get verbs read it afterwards)',
@@ -250,6 +254,7 @@ export const VERBS: readonly Route[] = [
       const spec = data.system.optimizerData.optimizer;
       const system = System.fromSpec(data.system);
       const { solution } = optimize(system, spec, await optimizeOptionsFor(spec, context));
+      system.recordOptimization(spec, solution);
       await context.store.replace(system);
       return solution;
     },

@@ -2,6 +2,7 @@
  * Performance of one replica of an inference server: metrics at a given request rate, and
  * sizing (the largest request rate that meets the TTFT, ITL and TPS targets).
  */
+import { Infeasible, type Result } from './infeasible.js';
 import { solveQueue, type EvaluationCounter, type ServiceTime } from './queue-model.js';
 import { referenceItlGrowsAtBatchOfOne } from './reference-float32.js';
 
@@ -50,17 +51,14 @@ export interface Metrics {
   rho: number;
 }
 
-export type Sizing =
-  | {
-      feasible: true;
-      /** the largest rate (requests per second) meeting each target; the rate range's top where none */
-      rateForTTFT: number;
-      rateForITL: number;
-      rateForTPS: number;
-      /** metrics at the smallest of those rates */
-      metrics: Metrics;
-    }
-  | { feasible: false; reason: string };
+export interface Sizing {
+  /** the largest rate (requests per second) meeting each target; the rate range's top where none */
+  rateForTTFT: number;
+  rateForITL: number;
+  rateForTPS: number;
+  /** metrics at the smallest of those rates */
+  metrics: Metrics;
+}
 
 /** Relative distance of the rate range from zero load and from saturation, as in the reference. */
 export const RATE_RANGE_MARGIN = 0.001;
@@ -105,14 +103,14 @@ export class QueueAnalyzer {
     perf: PerfParameters,
     request: RequestSize,
     counter?: EvaluationCounter,
-  ): QueueAnalyzer | { reason: string } {
+  ): Result<QueueAnalyzer> {
     const analyzer = new QueueAnalyzer(batchSize, perf, request, counter);
     const { base, perRequest } = analyzer.service;
     if (!(base + perRequest > 0)) {
-      return { reason: 'a request takes no time to serve (no prefill and no decode work), so the queueing model is undefined' };
+      return new Infeasible('a request takes no time to serve (no prefill and no decode work), so the queueing model is undefined');
     }
     if (!(analyzer.maxRate > 0) || !Number.isFinite(analyzer.maxRate) || !(analyzer.minRate > 0)) {
-      return { reason: 'the service rate is not a positive finite number' };
+      return new Infeasible('the service rate is not a positive finite number');
     }
     return analyzer;
   }
@@ -158,7 +156,7 @@ export class QueueAnalyzer {
   }
 
   /** The largest rate meeting each target, and the metrics at the smallest of them. */
-  size(targets: Targets): Sizing {
+  size(targets: Targets): Result<Sizing> {
     const low = this.metricsAt(this.minRate);
     const high = this.metricsAt(this.maxRate);
     let rate = this.maxRate;
@@ -167,20 +165,19 @@ export class QueueAnalyzer {
     let rateForTPS = this.maxRate;
     if (targets.ttft > 0) {
       const found = this.largestRateWithin(targets.ttft, (m) => m.ttft, low, high);
-      if (typeof found === 'string') return { feasible: false, reason: `TTFT ${found}` };
+      if (found instanceof Infeasible) return new Infeasible(`TTFT ${found.reason}`);
       rateForTTFT = found;
     }
     if (targets.itl > 0) {
       const flatIsSized = this.batchSize === 1 && referenceItlGrowsAtBatchOfOne(this.perf, this.request);
       const found = this.largestRateWithin(targets.itl, (m) => m.itl, low, high, flatIsSized);
-      if (typeof found === 'string') return { feasible: false, reason: `ITL ${found}` };
+      if (found instanceof Infeasible) return new Infeasible(`ITL ${found.reason}`);
       rateForITL = found;
     }
     if (targets.tps > 0) rateForTPS = this.maxRate * (1 - TPS_STABILITY_MARGIN);
     rate = Math.min(rateForTTFT, rateForITL, rateForTPS);
     const metrics = rate === this.maxRate ? high : this.metricsAt(rate);
     return {
-      feasible: true,
       rateForTTFT: rateForTTFT * 1000,
       rateForITL: rateForITL * 1000,
       rateForTPS: rateForTPS * 1000,
@@ -198,7 +195,7 @@ export class QueueAnalyzer {
     low: Metrics,
     high: Metrics,
     flatIsSized = false,
-  ): number | string {
+  ): Result<number> {
     const lowValue = metric(low);
     const highValue = metric(high);
     // Kept for agreement with the reference: its search takes a metric that does not grow with
@@ -208,10 +205,12 @@ export class QueueAnalyzer {
     // the reference see growth at batch size 1: reference-float32.ts replays that.
     if (!flatIsSized && highValue - lowValue <= FLAT_METRIC * Math.abs(lowValue)) {
       if (lowValue > target) return this.maxRate;
-      return `target ${target} ms is not sized: the metric is ${round(lowValue)} ms at every load (batch size ${this.batchSize}), which the reference treats as out of reach`;
+      return new Infeasible(
+        `target ${target} ms is not sized: the metric is ${round(lowValue)} ms at every load (batch size ${this.batchSize}), which the reference treats as out of reach`,
+      );
     }
     if (lowValue > target) {
-      return `target ${target} ms is below ${round(lowValue)} ms, its value at the lowest load`;
+      return new Infeasible(`target ${target} ms is below ${round(lowValue)} ms, its value at the lowest load`);
     }
     if (highValue <= target) return this.maxRate;
     let a = this.minRate;

@@ -3,12 +3,13 @@
  * meet the server's SLOs, their cost, and their value (the transition penalty from the current
  * allocation), or the reason there is none.
  */
-import { QueueAnalyzer, type Sizing } from './analyzer.js';
+import { QueueAnalyzer, type RequestSize, type Sizing, type Targets } from './analyzer.js';
 import { f32 } from './float32.js';
+import { Infeasible, type Result } from './infeasible.js';
 import { MAX_BATCH_SIZE, MAX_REPLICAS } from './limits.js';
 import type { EvaluationCounter } from './queue-model.js';
 import { FLOAT32_MAX, type AcceleratorSpec, type AllocationData, type ModelAcceleratorPerfData, type ModelTarget, type ServerSpec } from './schemas.js';
-import { byName, LOWEST_PRIORITY, type System } from './system.js';
+import { byName, LOWEST_PRIORITY, serviceClassOf, sortedValues, type ReadonlyDeep, type SystemView } from './system.js';
 
 /** Share of the combined cost charged when an allocation moves to another accelerator. */
 export const ACCELERATOR_PENALTY_FACTOR = f32(0.1);
@@ -64,7 +65,7 @@ export function compareCandidates(a: Candidate, b: Candidate): number {
  * The reference's penalty for moving from the current allocation to `to`: the cost difference,
  * plus a share of both costs when the accelerator changes; 0 when nothing changes.
  */
-export function transitionPenalty(from: AllocationData, to: { accelerator: string; numReplicas: number; cost: number }): number {
+export function transitionPenalty(from: ReadonlyDeep<AllocationData>, to: { accelerator: string; numReplicas: number; cost: number }): number {
   const fromCost = f32(from.cost);
   if (from.accelerator === to.accelerator) {
     return from.numReplicas === to.numReplicas ? 0 : f32(to.cost - fromCost);
@@ -78,27 +79,29 @@ interface SizedModel {
 }
 
 /** Sizing depends only on these inputs, so servers that share them share the work. */
-type SizingCache = Map<string, SizedModel | { reason: string }>;
+type SizingCache = Map<string, Result<SizedModel>>;
 
 export interface CandidateOptions {
   counter?: EvaluationCounter;
 }
 
 /** Candidates of every server, sorted by server name. */
-export function computeCandidates(system: System, options: CandidateOptions = {}): ServerCandidates[] {
+export function computeCandidates(system: SystemView, options: CandidateOptions = {}): ServerCandidates[] {
   const cache: SizingCache = new Map();
-  const accelerators = system.listAccelerators();
-  return system.listServers().map((server) => serverCandidates(system, server, accelerators, cache, options));
+  const accelerators = sortedValues(system.accelerators);
+  return sortedValues(system.servers).map((server) => serverCandidates(system, server, accelerators, cache, options));
 }
 
+type Accelerator = ReadonlyDeep<AcceleratorSpec>;
+
 function serverCandidates(
-  system: System,
-  server: ServerSpec,
-  accelerators: AcceleratorSpec[],
+  system: SystemView,
+  server: ReadonlyDeep<ServerSpec>,
+  accelerators: readonly Accelerator[],
   cache: SizingCache,
   options: CandidateOptions,
 ): ServerCandidates {
-  const className = system.serviceClassOf(server);
+  const className = serviceClassOf(server);
   const svc = system.serviceClasses.get(className);
   const result: ServerCandidates = {
     server: server.name,
@@ -127,8 +130,8 @@ function serverCandidates(
   const context: AcceleratorContext = { server, target, cache, counter: options.counter };
   for (const acc of allowed) {
     const perf = perfByAccelerator.get(acc.name);
-    const outcome = perf ? candidateOn(acc, perf, context) : `no perf data for model ${server.model} on ${acc.name}`;
-    if (typeof outcome === 'string') result.rejected.push({ accelerator: acc.name, reason: outcome });
+    const outcome = perf ? candidateOn(acc, perf, context) : new Infeasible(`no perf data for model ${server.model} on ${acc.name}`);
+    if (outcome instanceof Infeasible) result.rejected.push({ accelerator: acc.name, reason: outcome.reason });
     // Every accelerator gives a server without load the same empty allocation: keep one.
     else if (outcome.accelerator !== '' || result.candidates.length === 0) result.candidates.push(outcome);
   }
@@ -137,14 +140,14 @@ function serverCandidates(
 }
 
 interface AcceleratorContext {
-  server: ServerSpec;
-  target: ModelTarget;
+  server: ReadonlyDeep<ServerSpec>;
+  target: ReadonlyDeep<ModelTarget>;
   cache: SizingCache;
   counter?: EvaluationCounter;
 }
 
 /** The candidate allocation of `server` on `acc`, or why there is none. */
-function candidateOn(acc: AcceleratorSpec, perf: ModelAcceleratorPerfData, context: AcceleratorContext): Candidate | string {
+function candidateOn(acc: Accelerator, perf: ReadonlyDeep<ModelAcceleratorPerfData>, context: AcceleratorContext): Result<Candidate> {
   const { server, target } = context;
   const current = server.currentAlloc;
   const load = current.load;
@@ -185,18 +188,23 @@ function candidateOn(acc: AcceleratorSpec, perf: ModelAcceleratorPerfData, conte
   const outTokens = load.avgOutTokens;
   const batchSize =
     server.maxBatchSize > 0 ? server.maxBatchSize : Math.max(Math.floor((perf.maxBatchSize * perf.atTokens) / outTokens), 1);
-  if (batchSize > MAX_BATCH_SIZE) return `batch size ${batchSize} exceeds the limit of ${MAX_BATCH_SIZE}`;
-  const sized = sizeModel(context.cache, batchSize, perf, load.avgInTokens, outTokens, target, context.counter);
-  if ('reason' in sized) return sized.reason;
+  if (batchSize > MAX_BATCH_SIZE) return new Infeasible(`batch size ${batchSize} exceeds the limit of ${MAX_BATCH_SIZE}`);
+  const sized = sizeModel(context.cache, {
+    batchSize,
+    perf,
+    request: { inTokens: load.avgInTokens, outTokens },
+    target,
+    counter: context.counter,
+  });
+  if (sized instanceof Infeasible) return sized;
   const { analyzer, sizing } = sized;
-  if (!sizing.feasible) return sizing.reason;
   const maxRatePerReplica = f32(sizing.metrics.throughput);
   const tps = f32(target['slo-tps']);
   // requests per second the server must take
   const totalRate = tps > 0 ? f32(tps / outTokens) : f32(f32(load.arrivalRate) / 60);
   const numReplicas = Math.max(Math.ceil(totalRate / maxRatePerReplica), server.minNumReplicas);
   if (!(numReplicas <= MAX_REPLICAS)) {
-    return `needs more than ${MAX_REPLICAS} replicas (${totalRate} requests/s at most ${maxRatePerReplica} per replica)`;
+    return new Infeasible(`needs more than ${MAX_REPLICAS} replicas (${totalRate} requests/s at most ${maxRatePerReplica} per replica)`);
   }
   const metrics = analyzer.metricsAtRate(totalRate / numReplicas);
   return withinRange({
@@ -211,22 +219,23 @@ function candidateOn(acc: AcceleratorSpec, perf: ModelAcceleratorPerfData, conte
 }
 
 /** A candidate whose cost, value or latencies do not fit a float32 (as answers carry them) is refused. */
-function withinRange(candidate: Candidate): Candidate | string {
+function withinRange(candidate: Candidate): Result<Candidate> {
   for (const field of ['cost', 'value', 'itl', 'ttft', 'maxRatePerReplica'] as const) {
-    if (!(Math.abs(candidate[field]) <= FLOAT32_MAX)) return `${field} ${candidate[field]} is beyond the float32 range of the answer`;
+    if (!(Math.abs(candidate[field]) <= FLOAT32_MAX)) return new Infeasible(`${field} ${candidate[field]} is beyond the float32 range of the answer`);
   }
   return candidate;
 }
 
-function sizeModel(
-  cache: SizingCache,
-  batchSize: number,
-  perf: { decodeParms: { alpha: number; beta: number }; prefillParms: { gamma: number; delta: number } },
-  inTokens: number,
-  outTokens: number,
-  target: { 'slo-ttft': number; 'slo-itl': number; 'slo-tps': number },
-  counter?: EvaluationCounter,
-): SizedModel | { reason: string } {
+interface SizingInputs {
+  batchSize: number;
+  perf: ReadonlyDeep<Pick<ModelAcceleratorPerfData, 'decodeParms' | 'prefillParms'>>;
+  request: RequestSize;
+  target: ReadonlyDeep<ModelTarget>;
+  counter?: EvaluationCounter;
+}
+
+/** The replica's queueing model sized for the targets, or why it cannot meet them. */
+function sizeModel(cache: SizingCache, { batchSize, perf, request, target, counter }: SizingInputs): Result<SizedModel> {
   const params = {
     alpha: f32(perf.decodeParms.alpha),
     beta: f32(perf.decodeParms.beta),
@@ -234,12 +243,18 @@ function sizeModel(
     delta: f32(perf.prefillParms.delta),
   };
   const targets = { ttft: f32(target['slo-ttft']), itl: f32(target['slo-itl']), tps: f32(target['slo-tps']) };
+  const { inTokens, outTokens } = request;
   const key = [batchSize, params.alpha, params.beta, params.gamma, params.delta, inTokens, outTokens, targets.ttft, targets.itl, targets.tps].join('|');
   let sized = cache.get(key);
   if (!sized) {
-    const analyzer = QueueAnalyzer.create(batchSize, params, { inTokens, outTokens }, counter);
-    sized = analyzer instanceof QueueAnalyzer ? { analyzer, sizing: analyzer.size(targets) } : analyzer;
+    sized = size(QueueAnalyzer.create(batchSize, params, { inTokens, outTokens }, counter), targets);
     cache.set(key, sized);
   }
   return sized;
+}
+
+function size(analyzer: Result<QueueAnalyzer>, targets: Targets): Result<SizedModel> {
+  if (analyzer instanceof Infeasible) return analyzer;
+  const sizing = analyzer.size(targets);
+  return sizing instanceof Infeasible ? sizing : { analyzer, sizing };
 }

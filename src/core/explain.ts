@@ -16,18 +16,18 @@ import type {
   SolverKind,
   WhatIfResult,
 } from './schemas.js';
-import type { System } from './system.js';
+import { serviceClassOf, type SystemView } from './system.js';
 
-/** Explains the optimization of `system` under `spec`, leaving `system` unchanged. */
-export function explain(system: System, spec: OptimizerSpec, options: OptimizeOptions = {}): Explanation {
-  const copy = system.clone();
-  return explainResult(copy, spec, optimize(copy, spec, options));
+/** Explains the optimization of `system` under `spec`. */
+export function explain(system: SystemView, spec: OptimizerSpec, options: OptimizeOptions = {}): Explanation {
+  return explainResult(system, spec, optimize(system, spec, options));
 }
 
-export function explainResult(system: System, spec: OptimizerSpec, result: OptimizeResult): Explanation {
+/** The explanation of `result`, optimize's answer for `system` under `spec`. */
+export function explainResult(system: SystemView, spec: OptimizerSpec, result: OptimizeResult): Explanation {
   const servers = result.candidates.map((s): ServerExplanation => {
     const spec = system.servers.get(s.server);
-    const className = spec ? system.serviceClassOf(spec) : '';
+    const className = spec ? serviceClassOf(spec) : '';
     const target = system.serviceClasses.get(className)?.targets.get(spec?.model ?? '');
     const allocation = result.allocations.get(s.server);
     const refusals = result.refusals.get(s.server) ?? [];
@@ -53,7 +53,16 @@ export function explainResult(system: System, spec: OptimizerSpec, result: Optim
       ...s.rejected.map((r): CandidateExplanation => ({ accelerator: r.accelerator, feasible: false, reason: r.reason, chosen: false })),
     ];
     const needed = feasible.find((c) => c.accelerator === allocation?.accelerator)?.numReplicas ?? 0;
-    const { status, decision: why } = decide(s.reason, s.candidates.length > 0 && feasible.length === 0, feasible.length, allocation, needed, refusals, result.solver, spec);
+    const { status, decision: why } = decide({
+      serverReason: s.reason,
+      onlyEmpty: s.candidates.length > 0 && feasible.length === 0,
+      feasibleCount: feasible.length,
+      allocation,
+      needed,
+      refusals,
+      solver: result.solver,
+      minNumReplicas: spec?.minNumReplicas ?? 0,
+    });
     const missesItl = status === 'allocated' && target && target['slo-itl'] > 0 && (allocation?.itl ?? 0) > target['slo-itl'] * (1 + 1e-9);
     const decision = missesItl
       ? `${why}; its ITL of ${shortestFloat32(allocation?.itl ?? 0)} ms misses the ${target['slo-itl']} ms target: here the ITL cannot change with the load (batch size 1, or beta 0), and such a target is sized as the reference does`
@@ -84,20 +93,33 @@ function notChosenText(value: number, allocation: Allocation | undefined): strin
   return value > allocation.value ? 'costs more than the chosen one' : 'not needed: the solver chose another accelerator';
 }
 
-function decide(
-  serverReason: string | undefined,
-  onlyEmpty: boolean,
-  feasibleCount: number,
-  allocation: Allocation | undefined,
+interface DecisionInputs {
+  /** why a rule about the server itself left it without candidates */
+  serverReason: string | undefined;
+  /** its only candidate is the empty allocation of a server without load */
+  onlyEmpty: boolean;
+  feasibleCount: number;
+  allocation: Allocation | undefined;
   /** replicas the chosen accelerator needs to meet the SLOs */
-  needed: number,
-  refusals: CapacityRefusal[],
-  solver: SolverKind,
-  spec: { minNumReplicas: number } | undefined,
-): { status: ServerStatus; decision: string } {
+  needed: number;
+  refusals: CapacityRefusal[];
+  solver: SolverKind;
+  minNumReplicas: number;
+}
+
+function decide({
+  serverReason,
+  onlyEmpty,
+  feasibleCount,
+  allocation,
+  needed,
+  refusals,
+  solver,
+  minNumReplicas,
+}: DecisionInputs): { status: ServerStatus; decision: string } {
   if (serverReason) return { status: 'unallocated', decision: serverReason };
   if (onlyEmpty || allocation?.accelerator === '') {
-    return { status: 'not-needed', decision: `no load and minNumReplicas ${spec?.minNumReplicas ?? 0}: no replicas needed` };
+    return { status: 'not-needed', decision: `no load and minNumReplicas ${minNumReplicas}: no replicas needed` };
   }
   if (feasibleCount === 0) return { status: 'unallocated', decision: 'no accelerator can meet its SLOs (see each candidate)' };
   if (!allocation) {
@@ -133,18 +155,26 @@ function decide(
 /** A scenario: every arrival rate scaled, extra units by accelerator type. */
 export type WhatIf = Pick<ExplainRequest, 'scaleLoad' | 'extraCapacity'>;
 
-/** The system as it is, against the system with scaled load and added capacity. */
-export function whatIf(system: System, spec: OptimizerSpec, scenario: WhatIf, options: OptimizeOptions = {}): WhatIfResult {
-  const baseline = explain(system, spec, options);
-  const changed = system.clone();
+/** `system` with every arrival rate scaled and capacity added; it shares all else with `system`. */
+function scenarioOf(system: SystemView, scenario: WhatIf): SystemView {
   const scale = scenario.scaleLoad ?? 1;
-  for (const server of changed.servers.values()) {
-    server.currentAlloc.load.arrivalRate = f32(server.currentAlloc.load.arrivalRate * scale);
-  }
-  for (const [type, extra] of Object.entries(scenario.extraCapacity ?? {})) {
-    changed.setCapacity({ type, count: (changed.capacity.get(type) ?? 0) + extra });
-  }
-  const after = explain(changed, spec, options);
+  const servers = new Map(
+    [...system.servers].map(([name, server]) => {
+      const { load } = server.currentAlloc;
+      const scaled = { ...load, arrivalRate: f32(load.arrivalRate * scale) };
+      return [name, { ...server, currentAlloc: { ...server.currentAlloc, load: scaled } }];
+    }),
+  );
+  const capacity = new Map(system.capacity);
+  for (const [type, extra] of Object.entries(scenario.extraCapacity ?? {})) capacity.set(type, (capacity.get(type) ?? 0) + extra);
+  const { accelerators, models, serviceClasses, optimizer } = system;
+  return { accelerators, capacity, models, serviceClasses, servers, optimizer };
+}
+
+/** The system as it is, against the system with scaled load and added capacity. */
+export function whatIf(system: SystemView, spec: OptimizerSpec, scenario: WhatIf, options: OptimizeOptions = {}): WhatIfResult {
+  const baseline = explain(system, spec, options);
+  const after = explain(scenarioOf(system, scenario), spec, options);
   const summary = (s: ServerExplanation): AllocationSummary => ({
     accelerator: s.allocation?.accelerator ?? '',
     numReplicas: s.allocation?.numReplicas ?? 0,

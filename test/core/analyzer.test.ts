@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { QueueAnalyzer, type PerfParameters, type RequestSize } from '../../src/core/index.js';
+import { Infeasible, QueueAnalyzer, type PerfParameters, type RequestSize, type Result } from '../../src/core/index.js';
 
 const GRANITE_ON_G2: PerfParameters = { alpha: 17.15, beta: 0.34, gamma: 170, delta: 0.017 };
 const REQUEST: RequestSize = { inTokens: 128, outTokens: 1024 };
 
 function analyzer(batchSize = 19, perf = GRANITE_ON_G2, request = REQUEST, counter?: { evaluations: number }): QueueAnalyzer {
   const created = QueueAnalyzer.create(batchSize, perf, request, counter);
-  if (!(created instanceof QueueAnalyzer)) throw new Error(created.reason);
-  return created;
+  return feasible(created);
+}
+
+function feasible<T>(result: Result<T>): T {
+  if (result instanceof Infeasible) throw new Error(result.reason);
+  return result;
 }
 
 describe('QueueAnalyzer metrics', () => {
@@ -48,8 +52,7 @@ describe('QueueAnalyzer metrics', () => {
 describe('QueueAnalyzer sizing', () => {
   it('finds the largest rate that meets each target', () => {
     const qa = analyzer();
-    const sizing = qa.size({ ttft: 1000, itl: 21, tps: 0 });
-    if (!sizing.feasible) throw new Error(sizing.reason);
+    const sizing = feasible(qa.size({ ttft: 1000, itl: 21, tps: 0 }));
     const atTTFT = qa.metricsAtRate(sizing.rateForTTFT);
     const atITL = qa.metricsAtRate(sizing.rateForITL);
     expect(atTTFT.ttft).toBeCloseTo(1000, 5);
@@ -61,17 +64,16 @@ describe('QueueAnalyzer sizing', () => {
 
   it('a target no load can meet makes the candidate infeasible, saying why', () => {
     const ttft = analyzer().size({ ttft: 100, itl: 0, tps: 0 });
-    expect(ttft.feasible).toBe(false);
-    if (!ttft.feasible) expect(ttft.reason).toMatch(/^TTFT target 100 ms is below 172\.\d+ ms/);
+    expect(ttft).toBeInstanceOf(Infeasible);
+    expect(ttft).toMatchObject({ reason: expect.stringMatching(/^TTFT target 100 ms is below 172\.\d+ ms/) });
     const itl = analyzer().size({ ttft: 0, itl: 17.4, tps: 0 });
-    expect(itl.feasible).toBe(false);
-    if (!itl.feasible) expect(itl.reason).toMatch(/^ITL target 17.4 ms is below 17\.49\d* ms/);
+    expect(itl).toBeInstanceOf(Infeasible);
+    expect(itl).toMatchObject({ reason: expect.stringMatching(/^ITL target 17.4 ms is below 17\.49\d* ms/) });
   });
 
   it('a TPS target sizes at 90% of the saturation rate', () => {
     const qa = analyzer();
-    const sizing = qa.size({ ttft: 0, itl: 0, tps: 5000 });
-    if (!sizing.feasible) throw new Error(sizing.reason);
+    const sizing = feasible(qa.size({ ttft: 0, itl: 0, tps: 5000 }));
     expect(sizing.rateForTPS).toBeCloseTo(qa.maxRate * 1000 * 0.9, 9);
   });
 
@@ -82,25 +84,24 @@ describe('QueueAnalyzer sizing', () => {
       [19, { ...GRANITE_ON_G2, beta: 0, delta: 0 }],
     ] as const) {
       const sizing = analyzer(batchSize, perf).size({ ttft: 0, itl: 40, tps: 0 });
-      expect(sizing).toEqual({ feasible: false, reason: expect.stringMatching(/^ITL target 40 ms is not sized: the metric is [\d.]+ ms at every load/) });
+      expect(sizing).toBeInstanceOf(Infeasible);
+      expect(sizing).toMatchObject({ reason: expect.stringMatching(/^ITL target 40 ms is not sized: the metric is [\d.]+ ms at every load/) });
     }
     // a target below the flat value is "beyond the range" for the reference: sized at the top, missed
-    const below = analyzer(1, GRANITE_ON_G2).size({ ttft: 0, itl: 10, tps: 0 });
-    if (!below.feasible) throw new Error(below.reason);
+    const below = feasible(analyzer(1, GRANITE_ON_G2).size({ ttft: 0, itl: 10, tps: 0 }));
     expect(below.rateForITL).toBe(analyzer(1, GRANITE_ON_G2).maxRate * 1000);
     expect(below.metrics.itl).toBeCloseTo(GRANITE_ON_G2.alpha + GRANITE_ON_G2.beta, 6);
     // the same batch of one is sized on TTFT alone, with finite numbers
-    const ttftOnly = analyzer(1, { ...GRANITE_ON_G2, beta: 0, delta: 0 }).size({ ttft: 2000, itl: 0, tps: 0 });
-    if (!ttftOnly.feasible) throw new Error(ttftOnly.reason);
+    const ttftOnly = feasible(analyzer(1, { ...GRANITE_ON_G2, beta: 0, delta: 0 }).size({ ttft: 2000, itl: 0, tps: 0 }));
     expect(Number.isFinite(ttftOnly.metrics.itl) && Number.isFinite(ttftOnly.metrics.ttft)).toBe(true);
     expect(ttftOnly.metrics.ttft).toBeLessThanOrEqual(2000 * (1 + 1e-9));
   });
 
   it('refuses a request that takes no time at all', () => {
     const created = QueueAnalyzer.create(4, { alpha: 0, beta: 0, gamma: 0, delta: 0 }, REQUEST);
-    expect(created).toEqual({ reason: expect.stringMatching(/takes no time/) });
+    expect(created).toEqual(new Infeasible(expect.stringMatching(/takes no time/)));
     const noWork = QueueAnalyzer.create(4, GRANITE_ON_G2, { inTokens: 0, outTokens: 1 });
-    expect(noWork).toEqual({ reason: expect.stringMatching(/takes no time/) });
+    expect(noWork).toEqual(new Infeasible(expect.stringMatching(/takes no time/)));
   });
 
   it('sizes with a bounded number of queue solutions', () => {
@@ -112,7 +113,7 @@ describe('QueueAnalyzer sizing', () => {
     ]) {
       const counter = { evaluations: 0 };
       const sizing = analyzer(19, GRANITE_ON_G2, REQUEST, counter).size({ ttft, itl, tps: 0 });
-      expect(sizing.feasible).toBe(true);
+      expect(sizing).not.toBeInstanceOf(Infeasible);
       // the reference spends over 200 (two bisections of 100 steps plus the ends)
       expect(counter.evaluations).toBeLessThanOrEqual(40);
     }

@@ -14,9 +14,10 @@ import { build, mergeConfig } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import playgroundConfig from '../../playground/vite.config.ts';
 import {
-  explain,
+  explainResult,
   optimize,
   parseWith,
+  serviceClassOf,
   System,
   SystemDataSchema,
   type MipSolver,
@@ -62,9 +63,8 @@ function coreRun(sample: 'small' | 'large', arrivalScale: number, flags: Partial
   for (const server of data.system.serverData.servers) server.currentAlloc.load.arrivalRate *= arrivalScale;
   const system = System.fromSpec(data.system);
   const spec = { ...data.system.optimizerData.optimizer, ...flags };
-  // explain() works on a copy of the system, so that optimize() below starts from the same one.
-  const explanation = explain(system, spec, { mipSolver });
-  return { system, explanation, result: optimize(system, spec, { mipSolver }) };
+  const result = optimize(system, spec, { mipSolver });
+  return { system, explanation: explainResult(system, spec, result), result };
 }
 
 interface ShownCell {
@@ -123,7 +123,7 @@ async function expectPageShowsCore(
       continue;
     }
     const bestEffort = result.allocations.get(row.server)!.bestEffort;
-    const target = system.getServiceClassModelTarget(system.serviceClassOf(server), server.model);
+    const target = system.getServiceClassModelTarget(serviceClassOf(server), server.model);
     expect(row.status, row.server).toBe(bestEffort ? 'best-effort' : 'allocated');
     expect(
       {
