@@ -47,6 +47,7 @@ async function optimizeCommand(args: string[]): Promise<number> {
     const { solution } = optimize(system, spec, { mipSolver, now: () => performance.now() });
     const totalMs = performance.now() - started;
     process.stdout.write(`${JSON.stringify(solution, null, 2)}\n`);
+    printWarnings(solution.warnings);
     if (stats) process.stderr.write(`${JSON.stringify({ totalMs, servers: system.servers.size })}\n`);
     return 0;
   });
@@ -61,6 +62,7 @@ async function explainCommand(args: string[]): Promise<number> {
     const spec = data.system.optimizerData.optimizer;
     const mipSolver = spec.milpSolver ? await loadNodeMipSolver() : undefined;
     const explanation = explain(System.fromSpec(data.system), spec, { mipSolver, now: () => performance.now() });
+    printWarnings(explanation.warnings);
     if (server === undefined) {
       process.stdout.write(`${explanationTable(explanation)}\n`);
       return 0;
@@ -73,6 +75,11 @@ async function explainCommand(args: string[]): Promise<number> {
     process.stdout.write(`${serverTable(one)}\n`);
     return 0;
   });
+}
+
+/** What the answer cannot say by itself goes to stderr, so that stdout stays the answer. */
+function printWarnings(warnings: readonly string[] | undefined): void {
+  for (const warning of warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
 }
 
 function usage(): number {

@@ -3,10 +3,10 @@
  * meet the server's SLOs, their cost, and their value (the transition penalty from the current
  * allocation), or the reason there is none.
  */
-import { QueueAnalyzer, type RequestSize, type Sizing, type Targets } from './analyzer.js';
 import { f32 } from './float32.js';
 import { Infeasible, type Result } from './infeasible.js';
 import { MAX_BATCH_SIZE, MAX_REPLICAS } from './limits.js';
+import { NO_USABLE_PARAMETERS, perfModelOf, sizeReplica, zeroLoadFigures, type ReplicaModel, type SizingCache } from './perf-models.js';
 import type { EvaluationCounter } from './queue-model.js';
 import { FLOAT32_MAX, type AcceleratorSpec, type AllocationData, type ModelAcceleratorPerfData, type ModelTarget, type ServerSpec } from './schemas.js';
 import { byName, LOWEST_PRIORITY, serviceClassOf, sortedValues, type ReadonlyDeep, type SystemView } from './system.js';
@@ -36,7 +36,7 @@ export interface Candidate {
   /** accelerator units (of its type) one replica takes: accCount × multiplicity */
   unitsPerReplica: number;
   /** the replica's queueing model; absent for zero-load candidates */
-  analyzer?: QueueAnalyzer;
+  analyzer?: ReplicaModel;
 }
 
 export interface RejectedAccelerator {
@@ -72,14 +72,6 @@ export function transitionPenalty(from: ReadonlyDeep<AllocationData>, to: { acce
   }
   return f32(f32(ACCELERATOR_PENALTY_FACTOR * f32(fromCost + to.cost)) + f32(to.cost - fromCost));
 }
-
-interface SizedModel {
-  analyzer: QueueAnalyzer;
-  sizing: Sizing;
-}
-
-/** Sizing depends only on these inputs, so servers that share them share the work. */
-type SizingCache = Map<string, Result<SizedModel>>;
 
 export interface CandidateOptions {
   counter?: EvaluationCounter;
@@ -151,6 +143,7 @@ function candidateOn(acc: Accelerator, perf: ReadonlyDeep<ModelAcceleratorPerfDa
   const { server, target } = context;
   const current = server.currentAlloc;
   const load = current.load;
+  const model = perfModelOf(perf);
   const instances = perf.accCount > 0 ? perf.accCount : 1;
   const placed = (numReplicas: number, batchSize: number) => {
     const alloc = {
@@ -170,30 +163,21 @@ function candidateOn(acc: Accelerator, perf: ReadonlyDeep<ModelAcceleratorPerfDa
       return { ...empty, value: transitionPenalty(current, empty), itl: 0, ttft: 0, rho: 0, maxRatePerReplica: 0, totalRate: 0 };
     }
     const batchSize = server.maxBatchSize > 0 ? server.maxBatchSize : perf.maxBatchSize;
-    const alpha = f32(perf.decodeParms.alpha);
-    const beta = f32(perf.decodeParms.beta);
-    const gamma = f32(perf.prefillParms.gamma);
-    const delta = f32(perf.prefillParms.delta);
     // No load: the latencies of a single request, as the reference reports them.
-    return withinRange({
-      ...placed(server.minNumReplicas, batchSize),
-      itl: alpha + beta,
-      ttft: gamma + delta,
-      rho: 0,
-      maxRatePerReplica: (1000 * batchSize) / (gamma + delta + alpha + beta * batchSize) || 0,
-      totalRate: 0,
-    });
+    return withinRange({ ...placed(server.minNumReplicas, batchSize), ...zeroLoadFigures(model, batchSize), rho: 0, totalRate: 0 });
   }
+  if (model.kind === 'none') return new Infeasible(NO_USABLE_PARAMETERS);
 
   const outTokens = load.avgOutTokens;
   const batchSize =
     server.maxBatchSize > 0 ? server.maxBatchSize : Math.max(Math.floor((perf.maxBatchSize * perf.atTokens) / outTokens), 1);
   if (batchSize > MAX_BATCH_SIZE) return new Infeasible(`batch size ${batchSize} exceeds the limit of ${MAX_BATCH_SIZE}`);
-  const sized = sizeModel(context.cache, {
+  const sized = sizeReplica(context.cache, {
+    model,
     batchSize,
-    perf,
+    queueSize: server.maxQueueSize ?? 0,
     request: { inTokens: load.avgInTokens, outTokens },
-    target,
+    targets: target,
     counter: context.counter,
   });
   if (sized instanceof Infeasible) return sized;
@@ -224,37 +208,4 @@ function withinRange(candidate: Candidate): Result<Candidate> {
     if (!(Math.abs(candidate[field]) <= FLOAT32_MAX)) return new Infeasible(`${field} ${candidate[field]} is beyond the float32 range of the answer`);
   }
   return candidate;
-}
-
-interface SizingInputs {
-  batchSize: number;
-  perf: ReadonlyDeep<Pick<ModelAcceleratorPerfData, 'decodeParms' | 'prefillParms'>>;
-  request: RequestSize;
-  target: ReadonlyDeep<ModelTarget>;
-  counter?: EvaluationCounter;
-}
-
-/** The replica's queueing model sized for the targets, or why it cannot meet them. */
-function sizeModel(cache: SizingCache, { batchSize, perf, request, target, counter }: SizingInputs): Result<SizedModel> {
-  const params = {
-    alpha: f32(perf.decodeParms.alpha),
-    beta: f32(perf.decodeParms.beta),
-    gamma: f32(perf.prefillParms.gamma),
-    delta: f32(perf.prefillParms.delta),
-  };
-  const targets = { ttft: f32(target['slo-ttft']), itl: f32(target['slo-itl']), tps: f32(target['slo-tps']) };
-  const { inTokens, outTokens } = request;
-  const key = [batchSize, params.alpha, params.beta, params.gamma, params.delta, inTokens, outTokens, targets.ttft, targets.itl, targets.tps].join('|');
-  let sized = cache.get(key);
-  if (!sized) {
-    sized = size(QueueAnalyzer.create(batchSize, params, { inTokens, outTokens }, counter), targets);
-    cache.set(key, sized);
-  }
-  return sized;
-}
-
-function size(analyzer: Result<QueueAnalyzer>, targets: Targets): Result<SizedModel> {
-  if (analyzer instanceof Infeasible) return analyzer;
-  const sizing = analyzer.size(targets);
-  return sizing instanceof Infeasible ? sizing : { analyzer, sizing };
 }

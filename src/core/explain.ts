@@ -5,6 +5,7 @@
 import { f32, shortestFloat32 } from './float32.js';
 import type { Allocation, CapacityRefusal } from './greedy.js';
 import { optimize, type OptimizeOptions, type OptimizeResult } from './optimize.js';
+import { NO_USABLE_PARAMETERS } from './perf-models.js';
 import type {
   AllocationSummary,
   CandidateExplanation,
@@ -64,9 +65,12 @@ export function explainResult(system: SystemView, spec: OptimizerSpec, result: O
       minNumReplicas: spec?.minNumReplicas ?? 0,
     });
     const missesItl = status === 'allocated' && target && target['slo-itl'] > 0 && (allocation?.itl ?? 0) > target['slo-itl'] * (1 + 1e-9);
+    const noParameters = status === 'unallocated' && feasible.length === 0 && s.rejected.length > 0 && s.rejected.every((r) => r.reason === NO_USABLE_PARAMETERS);
     const decision = missesItl
       ? `${why}; its ITL of ${shortestFloat32(allocation?.itl ?? 0)} ms misses the ${target['slo-itl']} ms target: here the ITL cannot change with the load (batch size 1, or beta 0), and such a target is sized as the reference does`
-      : why;
+      : noParameters
+        ? `no accelerator has usable performance parameters for model ${spec?.model ?? ''} (see each candidate)`
+        : why;
     return {
       server: s.server,
       class: className,
@@ -81,7 +85,9 @@ export function explainResult(system: SystemView, spec: OptimizerSpec, result: O
     };
   });
   const totalCost = shortestFloat32(Object.values(result.solution.allocations).reduce((sum, a) => f32(sum + a.cost), 0));
-  return { solver: result.solver, optimizer: { ...spec }, totalCost, servers };
+  const explanation: Explanation = { solver: result.solver, optimizer: { ...spec }, totalCost, servers };
+  if (result.solution.warnings) explanation.warnings = [...result.solution.warnings];
+  return explanation;
 }
 
 function refusalText(refusal: CapacityRefusal): string {

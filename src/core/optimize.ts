@@ -8,6 +8,7 @@ import { shortestFloat32 } from './float32.js';
 import { solveGreedy, type Allocation, type CapacityRefusal } from './greedy.js';
 import { solveMilp } from './milp.js';
 import type { MipSolver } from './mip-solver.js';
+import { reportsBestEffortLatency } from './perf-models.js';
 import type { EvaluationCounter } from './queue-model.js';
 import {
   DEFAULT_MILP_TIME_LIMIT,
@@ -18,6 +19,7 @@ import {
   type SolverKind,
 } from './schemas.js';
 import type { SystemView } from './system.js';
+import { perfDataWarnings } from './warnings.js';
 
 /** The optimization cannot be done as asked (not a problem with the input's form). */
 export class OptimizationError extends Error {
@@ -86,6 +88,8 @@ export function optimize(system: SystemView, spec: OptimizerSpec, options: Optim
   }
   const ordered: AllocationSolution = { allocations: solution.allocations };
   if (solution.summary) ordered.summary = solution.summary;
+  const warnings = perfDataWarnings(system, candidates, allocations);
+  if (warnings.length > 0) ordered.warnings = warnings;
   return { solution: ordered, candidates, allocations, solver, refusals };
 }
 
@@ -117,5 +121,7 @@ function solvedAllocation(allocation: Allocation, load: AllocationData['load']):
       ttftAverage: shortestFloat32(p.ttft),
     }));
   }
+  // Marked where its latencies are those of the replicas it got (the seed's model keeps the full allocation's).
+  if (allocation.bestEffort && reportsBestEffortLatency(allocation)) data.bestEffort = true;
   return data;
 }

@@ -26,7 +26,7 @@ import {
   type SolverSummary,
 } from '../../src/core/index.js';
 import { loadNodeMipSolver } from '../../src/highs/load-node.js';
-import { SAMPLES } from '../../src/samples/index.js';
+import { SAMPLES, type SampleName } from '../../src/samples/index.js';
 import { prerequisite } from '../prerequisites.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -58,7 +58,7 @@ function serveStatic(root: string): Promise<Server> {
 }
 
 /** The core's own run of a sample, and its explanation, as the page should show them. */
-function coreRun(sample: 'small' | 'large', arrivalScale: number, flags: Partial<OptimizerSpec> = {}, mipSolver?: MipSolver) {
+function coreRun(sample: SampleName, arrivalScale: number, flags: Partial<OptimizerSpec> = {}, mipSolver?: MipSolver) {
   const data = parseWith(SystemDataSchema, SAMPLES[sample]);
   for (const server of data.system.serverData.servers) server.currentAlloc.load.arrivalRate *= arrivalScale;
   const system = System.fromSpec(data.system);
@@ -102,7 +102,7 @@ function expectedSlo(value: number, target: number, bestEffort: boolean): string
 /** Every server has a row that shows what the core decided for it, and the total is theirs. */
 async function expectPageShowsCore(
   page: Page,
-  sample: 'small' | 'large',
+  sample: SampleName,
   arrivalScale: number,
   flags: Partial<OptimizerSpec> = {},
   mipSolver?: MipSolver,
@@ -406,5 +406,15 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 60
     await page.keyboard.press('Escape');
     await page.waitForSelector('[data-testid="explanation"]', { state: 'hidden' });
     expect(await row.evaluate((element) => element === element.ownerDocument.activeElement)).toBe(true);
+  });
+
+  it("offers today's sample (perfParms) beside the seed's, and shows what the core computes for it", async () => {
+    await page.getByTestId('sample').selectOption('today-small');
+    await page.getByTestId('arrival-scale').fill('0');
+    await page.waitForSelector('[data-testid="run"]:not([disabled])');
+    await expect.poll(() => page.getByTestId('doc-status').textContent()).toBe('Valid SystemData.');
+    const runs = Number(await page.getByTestId('results').getAttribute('data-runs'));
+    await runAndWait(page, runs + 1);
+    await expectPageShowsCore(page, 'today-small', 1);
   });
 });
