@@ -159,7 +159,6 @@ export class QueueAnalyzer {
   size(targets: Targets): Result<Sizing> {
     const low = this.metricsAt(this.minRate);
     const high = this.metricsAt(this.maxRate);
-    let rate = this.maxRate;
     let rateForTTFT = this.maxRate;
     let rateForITL = this.maxRate;
     let rateForTPS = this.maxRate;
@@ -175,7 +174,7 @@ export class QueueAnalyzer {
       rateForITL = found;
     }
     if (targets.tps > 0) rateForTPS = this.maxRate * (1 - TPS_STABILITY_MARGIN);
-    rate = Math.min(rateForTTFT, rateForITL, rateForTPS);
+    const rate = Math.min(rateForTTFT, rateForITL, rateForTPS);
     const metrics = rate === this.maxRate ? high : this.metricsAt(rate);
     return {
       rateForTTFT: rateForTTFT * 1000,

@@ -24,8 +24,8 @@ export function explain(system: SystemView, spec: OptimizerSpec, options: Optimi
   return explainResult(system, spec, optimize(system, spec, options));
 }
 
-/** The explanation of `result`, optimize's answer for `system` under `spec`. */
-export function explainResult(system: SystemView, spec: OptimizerSpec, result: OptimizeResult): Explanation {
+/** The explanation of `result`, optimize's answer for `system` under `optimizerSpec`. */
+export function explainResult(system: SystemView, optimizerSpec: OptimizerSpec, result: OptimizeResult): Explanation {
   const servers = result.candidates.map((s): ServerExplanation => {
     const spec = system.servers.get(s.server);
     const className = spec ? serviceClassOf(spec) : '';
@@ -85,7 +85,7 @@ export function explainResult(system: SystemView, spec: OptimizerSpec, result: O
     };
   });
   const totalCost = shortestFloat32(Object.values(result.solution.allocations).reduce((sum, a) => f32(sum + a.cost), 0));
-  const explanation: Explanation = { solver: result.solver, optimizer: { ...spec }, totalCost, servers };
+  const explanation: Explanation = { solver: result.solver, optimizer: { ...optimizerSpec }, totalCost, servers };
   if (result.solution.warnings) explanation.warnings = [...result.solution.warnings];
   return explanation;
 }

@@ -83,8 +83,8 @@ export function optimize(system: SystemView, spec: OptimizerSpec, options: Optim
   }
   for (const { server } of candidates) {
     const allocation = allocations.get(server);
-    const spec = system.servers.get(server);
-    if (allocation && spec) solution.allocations[server] = solvedAllocation(allocation, spec.currentAlloc.load);
+    const serverSpec = system.servers.get(server);
+    if (allocation && serverSpec) solution.allocations[server] = solvedAllocation(allocation, serverSpec.currentAlloc.load);
   }
   const ordered: AllocationSolution = { allocations: solution.allocations };
   if (solution.summary) ordered.summary = solution.summary;

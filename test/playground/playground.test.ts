@@ -239,7 +239,7 @@ async function runAndWait(page: Page, runs: number, arrivalScale = 1): Promise<v
 
 describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 60_000 }, () => {
   let temp: string;
-  let server: Server;
+  let pageServer: Server;
   let context: BrowserContext;
   let page: Page;
   let origin: string;
@@ -250,8 +250,8 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 60
     temp = mkdtempSync(join(tmpdir(), 'inferno-playground-'));
     const outDir = join(temp, 'site');
     await build(mergeConfig(playgroundConfig, { configFile: false, logLevel: 'warn', build: { outDir, emptyOutDir: true } }));
-    server = await serveStatic(outDir);
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    pageServer = await serveStatic(outDir);
+    origin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
     context = await chromium.launchPersistentContext(join(temp, 'profile'), {
       executablePath: CHROMIUM,
       headless: true,
@@ -278,7 +278,7 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 60
 
   afterAll(async () => {
     await context?.close();
-    await new Promise((done) => (server ? server.close(done) : done(undefined)));
+    await new Promise((done) => (pageServer ? pageServer.close(done) : done(undefined)));
     if (temp) rmSync(temp, { recursive: true, force: true });
   });
 
