@@ -4,4 +4,4 @@ export { API_MODES, type ApiMode } from './health.js';
 export { MemorySystemStore } from './memory-store.js';
 export { MAX_BODY_BYTES } from './request-body.js';
 export type { Route } from './route.js';
-export type { SystemStore } from './store.js';
+export { PersistentSystemStore, type SnapshotStorage, type SystemStore } from './store.js';

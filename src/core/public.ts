@@ -14,7 +14,6 @@ export {
   serviceClassOf,
   type ReadonlyDeep,
   type ServiceClassView,
-  type SystemSnapshot,
   type SystemView,
 } from './system.js';
 export { optimize, OptimizationError, type OptimizeOptions, type OptimizeResult } from './optimize.js';

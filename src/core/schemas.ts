@@ -221,6 +221,29 @@ export const SystemSpecSchema = goObject({
 });
 export const SystemDataSchema = goObject({ system: SystemSpecSchema.prefault({}) });
 
+/** The version of the snapshot format System.toSnapshot writes. */
+export const SNAPSHOT_VERSION = 1;
+
+/**
+ * A System as it is stored (System.toSnapshot): lossless plain JSON, since SystemData cannot
+ * hold a model without perf data. Every snapshot read from storage is parsed with this. Older
+ * snapshots load: one without a version is version 1, and fields added since take their zero
+ * values as in any request. One written by a newer version is refused, saying so.
+ */
+export const SystemSnapshotSchema = z.object({
+  version: z
+    .number()
+    .int({ message: 'must be a whole number' })
+    .min(1, { message: 'must be at least 1' })
+    .max(SNAPSHOT_VERSION, {
+      message: `is newer than this inferno-edge reads (${SNAPSHOT_VERSION}): the snapshot was written by a newer version`,
+    })
+    .default(SNAPSHOT_VERSION),
+  system: SystemSpecSchema,
+  /** every model name, those without perf data included */
+  models: z.array(z.string()),
+});
+
 /** A system to explain, and optionally a what-if: every arrival rate scaled, capacity added. */
 export const ExplainRequestSchema = goObject({
   system: SystemSpecSchema.prefault({}),
@@ -375,6 +398,7 @@ export type OptimizerData = z.output<typeof OptimizerDataSchema>;
 export type SystemSpec = z.output<typeof SystemSpecSchema>;
 export type SystemData = z.output<typeof SystemDataSchema>;
 export type ExplainRequest = z.output<typeof ExplainRequestSchema>;
+export type SystemSnapshot = z.output<typeof SystemSnapshotSchema>;
 export type Placement = z.output<typeof PlacementSchema>;
 export type SolverSummary = z.output<typeof SolverSummarySchema>;
 export type SolvedAllocation = z.output<typeof SolvedAllocationSchema>;

@@ -5,6 +5,9 @@
  */
 import {
   DEFAULT_OPTIMIZER_SPEC,
+  parseWith,
+  SNAPSHOT_VERSION,
+  SystemSnapshotSchema,
   emptyAllocation,
   type AcceleratorCount,
   type AcceleratorSpec,
@@ -15,6 +18,7 @@ import {
   type ModelData,
   type ModelTarget,
   type OptimizerSpec,
+  type SystemSnapshot,
   type ServerSpec,
   type ServiceClassSpec,
   type SystemData,
@@ -61,13 +65,6 @@ interface ServiceClass {
   name: string;
   priority: number;
   targets: Map<string, ModelTarget>;
-}
-
-/** A lossless plain-JSON form of a System, for storage (SystemData cannot hold a model without perf data). */
-export interface SystemSnapshot {
-  system: SystemSpec;
-  /** every model name, those without perf data included */
-  models: string[];
 }
 
 export function byName(a: string, b: string): number {
@@ -361,12 +358,17 @@ export class System implements SystemView {
 
   /** Everything the system holds, models without perf data included, as plain JSON. */
   toSnapshot(): SystemSnapshot {
-    return { system: this.toSpec(), models: this.listModelNames() };
+    return { version: SNAPSHOT_VERSION, system: this.toSpec(), models: this.listModelNames() };
   }
 
   static fromSnapshot(snapshot: SystemSnapshot): System {
     const system = System.fromSpec(snapshot.system);
     for (const name of snapshot.models) system.addModel(name);
     return system;
+  }
+
+  /** The system in a snapshot read from storage, validated; throws a ValidationError naming what is wrong. */
+  static fromStored(json: unknown): System {
+    return System.fromSnapshot(parseWith(SystemSnapshotSchema, json));
   }
 }
