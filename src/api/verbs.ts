@@ -47,6 +47,7 @@ function query<R extends z.ZodType>(path: string, summary: string, response: R, 
     path,
     summary,
     stateless: true,
+    access: 'read',
     response,
     handle: async (params, _json, { store }) => answer(await store.read(), params),
   };
@@ -59,6 +60,7 @@ function command<R extends z.ZodType>(path: string, summary: string, response: R
     path,
     summary,
     stateless: false,
+    access: 'write',
     response,
     handle: (params, _json, { store }) => store.update((system) => apply(system, params)),
   };
@@ -78,6 +80,7 @@ function post<S extends z.ZodType, R extends z.ZodType, T = z.output<S>>(
     path,
     summary,
     stateless: options.stateless ?? false,
+    access: 'write',
     request,
     response,
     handle: (_params, json, context) => handle(parse(json), context),
@@ -242,20 +245,26 @@ export const VERBS: readonly Route[] = [
   post('/optimize', "Optimize the stored system; sets every server's desired allocation",
     OptimizeRequestSchema, AllocationSolutionSchema, async (data, context) => {
       const options = await optimizeOptionsFor(data.optimizer, context);
-      return context.store.update((system) => {
-        const { solution } = optimize(system, data.optimizer, options);
-        system.recordOptimization(data.optimizer, solution);
-        return solution;
+      const run = context.metrics.startRun(data.optimizer);
+      const solution = await context.store.update((system) => {
+        const result = run.optimize(() => optimize(system, data.optimizer, options));
+        system.recordOptimization(data.optimizer, result.solution);
+        return result.solution;
       });
+      run.stored();
+      return solution;
     },
     { parse: parseOptimizeRequest }),
   post('/optimizeOne', 'Optimize the given system, which replaces the stored one (the /get verbs read it afterwards)',
     SystemDataSchema, AllocationSolutionSchema, async (data, context) => {
       const spec = data.system.optimizerData.optimizer;
       const system = System.fromSpec(data.system);
-      const { solution } = optimize(system, spec, await optimizeOptionsFor(spec, context));
+      const options = await optimizeOptionsFor(spec, context);
+      const run = context.metrics.startRun(spec);
+      const { solution } = run.optimize(() => optimize(system, spec, options));
       system.recordOptimization(spec, solution);
       await context.store.replace(system);
+      run.stored();
       return solution;
     },
     { stateless: true }),

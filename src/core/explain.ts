@@ -6,16 +6,17 @@ import { f32, shortestFloat32 } from './float32.js';
 import type { Allocation, CapacityRefusal } from './greedy.js';
 import { optimize, type OptimizeOptions, type OptimizeResult } from './optimize.js';
 import { NO_USABLE_PARAMETERS } from './perf-models.js';
-import type {
-  AllocationSummary,
-  CandidateExplanation,
-  ExplainRequest,
-  Explanation,
-  OptimizerSpec,
-  ServerExplanation,
-  ServerStatus,
-  SolverKind,
-  WhatIfResult,
+import {
+  FLOAT32_MAX,
+  type AllocationSummary,
+  type CandidateExplanation,
+  type ExplainRequest,
+  type Explanation,
+  type OptimizerSpec,
+  type ServerExplanation,
+  type ServerStatus,
+  type SolverKind,
+  type WhatIfResult,
 } from './schemas.js';
 import { serviceClassOf, type SystemView } from './system.js';
 
@@ -64,13 +65,8 @@ export function explainResult(system: SystemView, optimizerSpec: OptimizerSpec, 
       solver: result.solver,
       minNumReplicas: spec?.minNumReplicas ?? 0,
     });
-    const missesItl = status === 'allocated' && target && target['slo-itl'] > 0 && (allocation?.itl ?? 0) > target['slo-itl'] * (1 + 1e-9);
     const noParameters = status === 'unallocated' && feasible.length === 0 && s.rejected.length > 0 && s.rejected.every((r) => r.reason === NO_USABLE_PARAMETERS);
-    const decision = missesItl
-      ? `${why}; its ITL of ${shortestFloat32(allocation?.itl ?? 0)} ms misses the ${target['slo-itl']} ms target: here the ITL cannot change with the load (batch size 1, or beta 0), and such a target is sized as the reference does`
-      : noParameters
-        ? `no accelerator has usable performance parameters for model ${spec?.model ?? ''} (see each candidate)`
-        : why;
+    const decision = noParameters ? `no accelerator has usable performance parameters for model ${spec?.model ?? ''} (see each candidate)` : why;
     return {
       server: s.server,
       class: className,
@@ -138,7 +134,11 @@ function decide({
   if (allocation.bestEffort) {
     return {
       status: 'best-effort',
-      decision: `best effort under the saturation policy: ${allocation.numReplicas} of the ${needed} replicas its SLOs need on ${allocation.accelerator}; it is saturated`,
+      decision:
+        `best effort under the saturation policy: ${allocation.numReplicas} of the ${needed} replicas its SLOs need on ${allocation.accelerator}; ` +
+        (allocation.ttft < FLOAT32_MAX
+          ? 'its ITL and TTFT are those of its load on these replicas'
+          : 'they cannot take its load, so its queue grows without bound: TTFT unbounded (reported as the largest float32)'),
     };
   }
   if (allocation.placements) {

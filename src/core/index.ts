@@ -15,4 +15,3 @@ export * from './infeasible.js';
 export * from './mip-solver.js';
 export * from './milp.js';
 export * from './explain.js';
-export * from './reference-float32.js';

@@ -12,8 +12,15 @@ const CHUNK_BYTES = 1024 * 1024;
 
 const SCHEMA = 'CREATE TABLE IF NOT EXISTS system_snapshot (chunk INTEGER PRIMARY KEY, bytes BLOB NOT NULL)';
 
-export function sqlSnapshotStorage(storage: DurableObjectStorage): SnapshotStorage {
+/** SnapshotStorage in SQLite, which can also say whether anything is stored. */
+export interface SqlSnapshotStorage extends SnapshotStorage {
+  /** Whether a system is stored (false until the first change, and after a delete); after load(). */
+  isStored(): boolean;
+}
+
+export function sqlSnapshotStorage(storage: DurableObjectStorage): SqlSnapshotStorage {
   return {
+    isStored: () => storage.sql.exec('SELECT 1 FROM system_snapshot LIMIT 1').toArray().length > 0,
     /** The stored snapshot as JSON, or undefined when nothing was stored yet. */
     load: () => {
       storage.sql.exec(SCHEMA);
