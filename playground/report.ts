@@ -8,6 +8,7 @@ import {
   byName,
   DEFAULT_MILP_TIME_LIMIT,
   explainResult,
+  serviceClassOf,
   System,
   type Allocation,
   type Candidate,
@@ -84,7 +85,7 @@ export function describeRun(run: PreparedRun, result: OptimizeResult): Described
   const rows: ServerRow[] = result.candidates.map((candidates) => {
     const name = candidates.server;
     const spec = system.servers.get(name);
-    const serviceClass = spec ? system.serviceClassOf(spec) : '';
+    const serviceClass = spec ? serviceClassOf(spec) : '';
     const target = system.serviceClasses.get(serviceClass)?.targets.get(spec?.model ?? '');
     const row: ServerRow = {
       server: name,

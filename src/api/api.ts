@@ -94,8 +94,8 @@ export function createApi(options: ApiOptions): Api {
   const { store, mode = 'stateful', optimizeOptions = {}, loadMipSolver, lifecycle, directory, manySystems = false } = options;
   const metrics = options.metrics ?? new ApiMetrics({ now: optimizeOptions.now });
   const context: RouteContext = { store: withinLimits(store), optimizeOptions, loadMipSolver, lifecycle, directory, metrics };
-  let openApiDocument: unknown;
-  const openApiRoute: Route = {
+  let openApiDocument: ReturnType<typeof buildOpenApiDocument> | undefined;
+  const openApiRoute: Route<typeof OpenApiDocumentSchema> = {
     method: 'GET',
     path: '/openapi.json',
     summary: 'This API as an OpenAPI 3.1 document',

@@ -2,15 +2,8 @@
  * Every failure becomes a JSON body {message, issues}: `message` as the reference writes it,
  * `issues` naming each bad field (empty when no field is at fault).
  */
-import { z } from 'zod';
-import { OptimizationError, ValidationError } from '../core/index.js';
+import { OptimizationError, ValidationError, type ErrorBody } from '../core/index.js';
 import { jsonResponse } from './json-response.js';
-
-export const ErrorBodySchema = z.object({
-  message: z.string(),
-  issues: z.array(z.object({ path: z.string(), message: z.string() })),
-});
-export type ErrorBody = z.output<typeof ErrorBodySchema>;
 
 /** A request the API refuses with `status`. */
 export class ApiError extends Error {

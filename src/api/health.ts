@@ -1,13 +1,10 @@
 /** GET /health: whether the API answers, and in which mode. */
-import { z } from 'zod';
+import { HealthSchema, type ApiMode } from '../core/index.js';
 import type { Route } from './route.js';
 
-export const API_MODES = ['stateful', 'stateless'] as const;
-export type ApiMode = (typeof API_MODES)[number];
+export { API_MODES, type ApiMode } from '../core/index.js';
 
-export const HealthSchema = z.object({ status: z.literal('ok'), mode: z.enum(API_MODES) });
-
-export function healthRoute(mode: ApiMode): Route {
+export function healthRoute(mode: ApiMode): Route<typeof HealthSchema> {
   return {
     method: 'GET',
     path: '/health',

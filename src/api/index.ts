@@ -17,7 +17,7 @@ export { MemorySystemStore } from './memory-store.js';
 export { ApiMetrics, countingWrites, OptimizationRecordSchema, type LastRunStore, type OptimizationRecord } from './metrics.js';
 export { MAX_BODY_BYTES } from './request-body.js';
 export type { Route } from './route.js';
-export type { SystemStore } from './store.js';
+export { PersistentSystemStore, type SnapshotStorage, type SystemStore } from './store.js';
 export { checkSystemId, DEFAULT_SYSTEM_ID, isSystemId, SYSTEM_ID_RULE } from './system-id.js';
 export type { SystemDirectory, SystemLifecycle, SystemSummary } from './system-routes.js';
 export { signSystemToken, verifySystemToken, isTokenVersion, MAX_TOKEN_VERSION, TOKEN_SCOPES, type SystemTokenClaims, type TokenScope } from './tokens.js';

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import {
   LOWEST_PRIORITY,
+  serviceClassOf,
   SolverSummarySchema,
   type Allocation,
   type OptimizeResult,
@@ -214,7 +215,7 @@ function systemFamilies(system: System): MetricFamily[] {
   let totalCost = 0;
   for (const server of system.listServers()) {
     const labels: Labels = { server: server.name };
-    const className = system.serviceClassOf(server);
+    const className = serviceClassOf(server);
     const serviceClass = system.getServiceClass(className);
     const target = serviceClass?.modelTargets.find((t) => t.model === server.model);
     const { desiredAlloc: desired, currentAlloc: current } = server;

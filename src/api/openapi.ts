@@ -26,17 +26,20 @@ import {
   SystemDataSchema,
   SystemSpecSchema,
   ExplainRequestSchema,
-} from '../core/index.js';
-import packageJson from '../../package.json' with { type: 'json' };
-import { ErrorBodySchema } from './errors.js';
-import {
   CandidateExplanationSchema,
+  DoneSchema,
+  ErrorBodySchema,
   ExplainResponseSchema,
   ExplanationSchema,
+  HealthSchema,
+  MAX_BODY_BYTES,
+  ModelNamesSchema,
+  NameSchema,
   ServerExplanationSchema,
   WhatIfResultSchema,
-} from './explain-routes.js';
-import { HealthSchema, type ApiMode } from './health.js';
+  type ApiMode,
+} from '../core/index.js';
+import packageJson from '../../package.json' with { type: 'json' };
 import { OPEN_PATHS, type AccessLevel } from './access.js';
 import { MetricsTextSchema } from './metrics.js';
 import type { Route } from './route.js';
@@ -50,7 +53,7 @@ import {
   SystemSummarySchema,
   TokenFloorSchema,
 } from './system-routes.js';
-import { DoneSchema, ModelNamesSchema, NameSchema, OptimizeRequestSchema } from './verbs.js';
+import { OptimizeRequestSchema } from './verbs.js';
 
 export const OpenApiDocumentSchema = z.looseObject({
   openapi: z.string(),
@@ -181,7 +184,7 @@ function operation(route: Route): JsonSchema {
         description:
           '400 invalid input or over a limit (issues name the fields), 401 no, a wrong or a revoked bearer ' +
           'token (when the server has one), 403 a token that does not open this system or verb, 404 unknown ' +
-          'name, verb or system, 405 wrong method, 413 body over 5 MB, 422 the optimization cannot be done, 500 a bug',
+          `name, verb or system, 405 wrong method, 413 body over ${MAX_BODY_BYTES / 2 ** 20} MB, 422 the optimization cannot be done, 500 a bug`,
         content: jsonContent(`Error${OUTPUT_SUFFIX}`),
       },
     },

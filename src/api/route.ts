@@ -24,7 +24,8 @@ export interface RouteContext {
   metrics: ApiMetrics;
 }
 
-export interface Route {
+/** A route whose 200 body is `response`'s output type, so that a handler cannot answer another shape. */
+export interface Route<Body extends z.ZodType = z.ZodType> {
   method: 'GET' | 'POST';
   /** itty-router pattern, e.g. /getAccelerator/:name */
   path: string;
@@ -40,12 +41,12 @@ export interface Route {
   /** the JSON body it takes (POST only) */
   request?: z.ZodType;
   /** the JSON body of its 200 answer */
-  response: z.ZodType;
+  response: Body;
   /** the content types of its 200 answer when not JSON; handle then answers a Response */
   contentTypes?: readonly string[];
   /**
    * The 200 body for a request (or the whole Response, for a route with contentTypes); `json`
    * is the parsed body, undefined without `request`.
    */
-  handle(params: Params, json: unknown, context: RouteContext, request: Request): Promise<unknown>;
+  handle(params: Params, json: unknown, context: RouteContext, request: Request): Promise<z.output<Body> | Response>;
 }

@@ -4,7 +4,7 @@
  * Each runtime brings what differs as a SystemLifecycle or a SystemDirectory in the context.
  */
 import { z } from 'zod';
-import { goObject, MAX_MODELS, parseWith, System, SystemSpecSchema } from '../core/index.js';
+import { goObject, MAX_MODELS, parseWith, System, SystemSnapshotSchema, SystemSpecSchema } from '../core/index.js';
 import { notFound } from './errors.js';
 import type { Route } from './route.js';
 import { SYSTEM_ID_RULE } from './system-id.js';
@@ -16,6 +16,8 @@ import { MAX_TOKEN_VERSION, TOKEN_SCOPES, type TokenScope } from './tokens.js';
  * out (then the models are those with perf data).
  */
 export const SystemExportSchema = goObject({
+  /** the snapshot format's version (System.toSnapshot); 1 when left out */
+  version: SystemSnapshotSchema.shape.version,
   system: SystemSpecSchema.prefault({}),
   models: z
     .array(z.string())
@@ -114,7 +116,7 @@ export const SYSTEM_ROUTES: readonly Route[] = [
     response: ImportedSchema,
     handle: async (_params, json, { store, lifecycle }) => {
       const data = parseWith(SystemExportSchema, json);
-      const system = System.fromSnapshot({ system: data.system, models: data.models ?? [] });
+      const system = System.fromSnapshot({ ...data, models: data.models ?? [] });
       await store.replace(system);
       return { ...(lifecycle && { systemId: lifecycle.systemId }), servers: system.servers.size };
     },

@@ -11,10 +11,13 @@ import {
   AcceleratorSpecSchema,
   AllocationSolutionSchema,
   CapacityDataSchema,
+  DoneSchema,
   LOWEST_PRIORITY,
   ModelAcceleratorPerfDataSchema,
   ModelDataSchema,
+  ModelNamesSchema,
   ModelTargetSchema,
+  NameSchema,
   OptimizerDataSchema,
   OptimizerSpecSchema,
   ServerDataSchema,
@@ -34,14 +37,11 @@ import {
 import { found, notFound } from './errors.js';
 import type { Params, Route, RouteContext } from './route.js';
 
-export const ModelNamesSchema = z.array(z.string());
-export const NameSchema = z.string();
-export const DoneSchema = z.literal('Done');
 /** /optimize takes OptimizerData or, as the reference's handler does, the bare OptimizerSpec. */
 export const OptimizeRequestSchema = z.union([OptimizerDataSchema, OptimizerSpecSchema]);
 
 /** A GET verb that only reads; the stateless server has these too. */
-function query(path: string, summary: string, response: z.ZodType, answer: (system: System, params: Params) => unknown): Route {
+function query<R extends z.ZodType>(path: string, summary: string, response: R, answer: (system: System, params: Params) => z.output<R>): Route<R> {
   return {
     method: 'GET',
     path,
@@ -54,7 +54,7 @@ function query(path: string, summary: string, response: z.ZodType, answer: (syst
 }
 
 /** A GET verb that changes the system (the reference's remove and add-by-name verbs). */
-function command(path: string, summary: string, response: z.ZodType, apply: (system: System, params: Params) => unknown): Route {
+function command<R extends z.ZodType>(path: string, summary: string, response: R, apply: (system: System, params: Params) => z.output<R>): Route<R> {
   return {
     method: 'GET',
     path,
@@ -66,14 +66,14 @@ function command(path: string, summary: string, response: z.ZodType, apply: (sys
   };
 }
 
-function post<S extends z.ZodType, T = z.output<S>>(
+function post<S extends z.ZodType, R extends z.ZodType, T = z.output<S>>(
   path: string,
   summary: string,
   request: S,
-  response: z.ZodType,
-  handle: (body: T, context: RouteContext) => Promise<unknown>,
+  response: R,
+  handle: (body: T, context: RouteContext) => Promise<z.output<R>>,
   options: { parse?: (json: unknown) => T; stateless?: boolean } = {},
-): Route {
+): Route<R> {
   const parse = options.parse ?? ((json: unknown) => parseWith(request, json) as T);
   return {
     method: 'POST',
@@ -93,7 +93,7 @@ function echo<S extends z.ZodType>(
   summary: string,
   schema: S,
   apply: (system: System, body: z.output<S>) => void,
-): Route {
+): Route<S> {
   return post(path, summary, schema, schema, async (body, { store }) => {
     await store.update((system) => apply(system, body));
     return body;
@@ -202,7 +202,7 @@ export const VERBS: readonly Route[] = [
       store.update((system) => {
         requireServiceClass(system, spec.name);
         requireSamePriority(system, spec);
-        return system.addServiceClassModelTargets(spec);
+        return found(system.addServiceClassModelTargets(spec), `service class ${spec.name}`);
       })),
   query('/getServiceClassModelTarget/:name/:model', 'The SLO targets of a model in a service class',
     ModelTargetSchema, (system, { name, model }) => {
@@ -246,7 +246,11 @@ export const VERBS: readonly Route[] = [
     OptimizeRequestSchema, AllocationSolutionSchema, async (data, context) => {
       const options = await optimizeOptionsFor(data.optimizer, context);
       const run = context.metrics.startRun(data.optimizer);
-      const solution = await context.store.update((system) => run.optimize(() => optimize(system, data.optimizer, options)).solution);
+      const solution = await context.store.update((system) => {
+        const result = run.optimize(() => optimize(system, data.optimizer, options));
+        system.recordOptimization(data.optimizer, result.solution);
+        return result.solution;
+      });
       run.stored();
       return solution;
     },
@@ -258,6 +262,7 @@ export const VERBS: readonly Route[] = [
       const options = await optimizeOptionsFor(spec, context);
       const run = context.metrics.startRun(spec);
       const { solution } = run.optimize(() => optimize(system, spec, options));
+      system.recordOptimization(spec, solution);
       await context.store.replace(system);
       run.stored();
       return solution;
@@ -266,6 +271,6 @@ export const VERBS: readonly Route[] = [
   command('/applyAllocation', "Make every server's desired allocation its current one",
     DoneSchema, (system) => {
       system.applyDesiredAllocations();
-      return 'Done';
+      return 'Done' as const;
     }),
 ];

@@ -2,6 +2,7 @@
  * Performance of one replica of an inference server: metrics at a given request rate, and
  * sizing (the largest request rate that meets the TTFT, ITL and TPS targets).
  */
+import { Infeasible, type Result } from './infeasible.js';
 import { solveQueue, type EvaluationCounter, type ServiceTime } from './queue-model.js';
 import { largestRateMeeting } from './rate-search.js';
 
@@ -50,17 +51,14 @@ export interface Metrics {
   rho: number;
 }
 
-export type Sizing =
-  | {
-      feasible: true;
-      /** the largest rate (requests per second) meeting each target; the rate range's top where none */
-      rateForTTFT: number;
-      rateForITL: number;
-      rateForTPS: number;
-      /** metrics at the smallest of those rates */
-      metrics: Metrics;
-    }
-  | { feasible: false; reason: string };
+export interface Sizing {
+  /** the largest rate (requests per second) meeting each target; the rate range's top where none */
+  rateForTTFT: number;
+  rateForITL: number;
+  rateForTPS: number;
+  /** metrics at the smallest of those rates */
+  metrics: Metrics;
+}
 
 /** Relative distance of the rate range from zero load and from saturation, as in the reference. */
 export const RATE_RANGE_MARGIN = 0.001;
@@ -101,14 +99,14 @@ export class QueueAnalyzer {
     perf: PerfParameters,
     request: RequestSize,
     counter?: EvaluationCounter,
-  ): QueueAnalyzer | { reason: string } {
+  ): Result<QueueAnalyzer> {
     const analyzer = new QueueAnalyzer(batchSize, perf, request, counter);
     const { base, perRequest } = analyzer.service;
     if (!(base + perRequest > 0)) {
-      return { reason: 'a request takes no time to serve (no prefill and no decode work), so the queueing model is undefined' };
+      return new Infeasible('a request takes no time to serve (no prefill and no decode work), so the queueing model is undefined');
     }
     if (!(analyzer.maxRate > 0) || !Number.isFinite(analyzer.maxRate) || !(analyzer.minRate > 0)) {
-      return { reason: 'the service rate is not a positive finite number' };
+      return new Infeasible('the service rate is not a positive finite number');
     }
     return analyzer;
   }
@@ -172,13 +170,13 @@ export class QueueAnalyzer {
   }
 
   /** The largest rate meeting each target, and the metrics at the smallest of them. */
-  size(targets: Targets): Sizing {
+  size(targets: Targets): Result<Sizing> {
     const low = this.metricsAt(this.minRate);
     const high = this.metricsAt(this.maxRate);
     let rateForTTFT = this.maxRate;
     let rateForITL = this.maxRate;
     let rateForTPS = this.maxRate;
-    const limit = (name: string, target: number, metric: (m: Metrics) => number): number | string =>
+    const limit = (name: string, target: number, metric: (m: Metrics) => number): Result<number> =>
       largestRateMeeting(name, target, (rate) => metric(this.metricsAt(rate)), {
         min: this.minRate,
         max: this.maxRate,
@@ -187,19 +185,18 @@ export class QueueAnalyzer {
       });
     if (targets.ttft > 0) {
       const found = limit('TTFT', targets.ttft, (m) => m.ttft);
-      if (typeof found === 'string') return { feasible: false, reason: found };
+      if (found instanceof Infeasible) return found;
       rateForTTFT = found;
     }
     if (targets.itl > 0) {
       const found = limit('ITL', targets.itl, (m) => m.itl);
-      if (typeof found === 'string') return { feasible: false, reason: found };
+      if (found instanceof Infeasible) return found;
       rateForITL = found;
     }
     if (targets.tps > 0) rateForTPS = this.maxRate * (1 - TPS_STABILITY_MARGIN);
     const rate = Math.min(rateForTTFT, rateForITL, rateForTPS);
     const metrics = rate === this.maxRate ? high : this.metricsAt(rate);
     return {
-      feasible: true,
       rateForTTFT: rateForTTFT * 1000,
       rateForITL: rateForITL * 1000,
       rateForTPS: rateForTPS * 1000,

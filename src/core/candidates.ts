@@ -4,11 +4,12 @@
  * allocation), or the reason there is none.
  */
 import { f32 } from './float32.js';
+import { Infeasible, type Result } from './infeasible.js';
 import { MAX_BATCH_SIZE, MAX_REPLICAS } from './limits.js';
 import { NO_USABLE_PARAMETERS, perfModelOf, sizeReplica, zeroLoadFigures, type ReplicaModel, type SizingCache } from './perf-models.js';
 import type { EvaluationCounter } from './queue-model.js';
 import { FLOAT32_MAX, type AcceleratorSpec, type ModelAcceleratorPerfData, type ModelTarget, type ServerSpec } from './schemas.js';
-import { byName, LOWEST_PRIORITY, type System } from './system.js';
+import { byName, LOWEST_PRIORITY, serviceClassOf, sortedValues, type ReadonlyDeep, type SystemView } from './system.js';
 
 /** Share of the combined cost charged when an allocation moves to another accelerator. */
 export const ACCELERATOR_PENALTY_FACTOR = f32(0.1);
@@ -105,20 +106,22 @@ export interface CandidateOptions {
 }
 
 /** Candidates of every server, sorted by server name. */
-export function computeCandidates(system: System, options: CandidateOptions = {}): ServerCandidates[] {
+export function computeCandidates(system: SystemView, options: CandidateOptions = {}): ServerCandidates[] {
   const cache: SizingCache = new Map();
-  const accelerators = system.listAccelerators();
-  return system.listServers().map((server) => serverCandidates(system, server, accelerators, cache, options));
+  const accelerators = sortedValues(system.accelerators);
+  return sortedValues(system.servers).map((server) => serverCandidates(system, server, accelerators, cache, options));
 }
 
+type Accelerator = ReadonlyDeep<AcceleratorSpec>;
+
 function serverCandidates(
-  system: System,
-  server: ServerSpec,
-  accelerators: AcceleratorSpec[],
+  system: SystemView,
+  server: ReadonlyDeep<ServerSpec>,
+  accelerators: readonly Accelerator[],
   cache: SizingCache,
   options: CandidateOptions,
 ): ServerCandidates {
-  const className = system.serviceClassOf(server);
+  const className = serviceClassOf(server);
   const svc = system.serviceClasses.get(className);
   const result: ServerCandidates = {
     server: server.name,
@@ -148,8 +151,8 @@ function serverCandidates(
   const context: AcceleratorContext = { server, target, cache, counter: options.counter };
   for (const acc of allowed) {
     const perf = perfByAccelerator.get(acc.name);
-    const outcome = perf ? candidateOn(acc, perf, context) : `no perf data for model ${server.model} on ${acc.name}`;
-    if (typeof outcome === 'string') result.rejected.push({ accelerator: acc.name, reason: outcome });
+    const outcome = perf ? candidateOn(acc, perf, context) : new Infeasible(`no perf data for model ${server.model} on ${acc.name}`);
+    if (outcome instanceof Infeasible) result.rejected.push({ accelerator: acc.name, reason: outcome.reason });
     // Every accelerator gives a server without load the same empty allocation: keep one.
     else if (outcome.accelerator !== '' || result.candidates.length === 0) result.candidates.push(outcome);
   }
@@ -158,14 +161,14 @@ function serverCandidates(
 }
 
 interface AcceleratorContext {
-  server: ServerSpec;
-  target: ModelTarget;
+  server: ReadonlyDeep<ServerSpec>;
+  target: ReadonlyDeep<ModelTarget>;
   cache: SizingCache;
   counter?: EvaluationCounter;
 }
 
 /** The candidate allocation of `server` on `acc`, or why there is none. */
-function candidateOn(acc: AcceleratorSpec, perf: ModelAcceleratorPerfData, context: AcceleratorContext): Candidate | string {
+function candidateOn(acc: Accelerator, perf: ReadonlyDeep<ModelAcceleratorPerfData>, context: AcceleratorContext): Result<Candidate> {
   const { server, target } = context;
   const current = server.currentAlloc;
   const load = current.load;
@@ -197,11 +200,11 @@ function candidateOn(acc: AcceleratorSpec, perf: ModelAcceleratorPerfData, conte
     // No load: the latencies of a single request, as the reference reports them.
     return withinRange({ ...placed(server.minNumReplicas, batchSize), ...zeroLoadFigures(model, batchSize), rho: 0, totalRate: 0 });
   }
-  if (model.kind === 'none') return NO_USABLE_PARAMETERS;
+  if (model.kind === 'none') return new Infeasible(NO_USABLE_PARAMETERS);
 
   const batchSize =
     server.maxBatchSize > 0 ? server.maxBatchSize : Math.max(Math.floor((perf.maxBatchSize * perf.atTokens) / outTokens), 1);
-  if (batchSize > MAX_BATCH_SIZE) return `batch size ${batchSize} exceeds the limit of ${MAX_BATCH_SIZE}`;
+  if (batchSize > MAX_BATCH_SIZE) return new Infeasible(`batch size ${batchSize} exceeds the limit of ${MAX_BATCH_SIZE}`);
   const sized = sizeReplica(context.cache, {
     model,
     batchSize,
@@ -210,13 +213,12 @@ function candidateOn(acc: AcceleratorSpec, perf: ModelAcceleratorPerfData, conte
     targets: target,
     counter: context.counter,
   });
-  if ('reason' in sized) return sized.reason;
+  if (sized instanceof Infeasible) return sized;
   const { analyzer, sizing } = sized;
-  if (!sizing.feasible) return sizing.reason;
   const maxRatePerReplica = f32(sizing.metrics.throughput);
   const numReplicas = Math.max(Math.ceil(totalRate / maxRatePerReplica), server.minNumReplicas);
   if (!(numReplicas <= MAX_REPLICAS)) {
-    return `needs more than ${MAX_REPLICAS} replicas (${totalRate} requests/s at most ${maxRatePerReplica} per replica)`;
+    return new Infeasible(`needs more than ${MAX_REPLICAS} replicas (${totalRate} requests/s at most ${maxRatePerReplica} per replica)`);
   }
   // at the rate each replica takes, at most the sized one (so the queue is stable)
   const metrics = analyzer.metricsAtRate(totalRate / numReplicas);
@@ -232,9 +234,9 @@ function candidateOn(acc: AcceleratorSpec, perf: ModelAcceleratorPerfData, conte
 }
 
 /** A candidate whose cost, value or latencies do not fit a float32 (as answers carry them) is refused. */
-function withinRange(candidate: Candidate): Candidate | string {
+function withinRange(candidate: Candidate): Result<Candidate> {
   for (const field of ['cost', 'value', 'itl', 'ttft', 'maxRatePerReplica'] as const) {
-    if (!(Math.abs(candidate[field]) <= FLOAT32_MAX)) return `${field} ${candidate[field]} is beyond the float32 range of the answer`;
+    if (!(Math.abs(candidate[field]) <= FLOAT32_MAX)) return new Infeasible(`${field} ${candidate[field]} is beyond the float32 range of the answer`);
   }
   return candidate;
 }

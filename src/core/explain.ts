@@ -4,68 +4,32 @@
  */
 import { f32, shortestFloat32 } from './float32.js';
 import type { Allocation, CapacityRefusal } from './greedy.js';
-import { optimize, type OptimizeOptions, type OptimizeResult, type SolverKind } from './optimize.js';
+import { optimize, type OptimizeOptions, type OptimizeResult } from './optimize.js';
 import { NO_USABLE_PARAMETERS } from './perf-models.js';
-import { FLOAT32_MAX, type OptimizerSpec, type ServerLoadSpec, type SolvedAllocation } from './schemas.js';
-import type { System } from './system.js';
+import {
+  FLOAT32_MAX,
+  type AllocationSummary,
+  type CandidateExplanation,
+  type ExplainRequest,
+  type Explanation,
+  type OptimizerSpec,
+  type ServerExplanation,
+  type ServerStatus,
+  type SolverKind,
+  type WhatIfResult,
+} from './schemas.js';
+import { serviceClassOf, type SystemView } from './system.js';
 
-export interface CandidateExplanation {
-  accelerator: string;
-  feasible: boolean;
-  /** why no allocation on this accelerator meets the SLOs */
-  reason?: string;
-  numReplicas?: number;
-  batchSize?: number;
-  /** cents per hour */
-  cost?: number;
-  /** what the solver minimises: the transition penalty from the current allocation */
-  value?: number;
-  /** requests per second one replica takes within the SLOs */
-  maxRatePerReplica?: number;
-  /** ms, at the server's load spread over the replicas */
-  itl?: number;
-  ttft?: number;
-  chosen: boolean;
-  /** for a feasible candidate that was not chosen: why */
-  note?: string;
+/** Explains the optimization of `system` under `spec`. */
+export function explain(system: SystemView, spec: OptimizerSpec, options: OptimizeOptions = {}): Explanation {
+  return explainResult(system, spec, optimize(system, spec, options));
 }
 
-export type ServerStatus = 'allocated' | 'best-effort' | 'unallocated' | 'not-needed';
-
-export interface ServerExplanation {
-  server: string;
-  class: string;
-  model: string;
-  priority: number;
-  load: ServerLoadSpec;
-  /** the class's SLO targets for the model (ms, ms, tokens/s), if any */
-  targets: { itl: number; ttft: number; tps: number } | null;
-  status: ServerStatus;
-  decision: string;
-  allocation: SolvedAllocation | null;
-  candidates: CandidateExplanation[];
-}
-
-export interface Explanation {
-  solver: SolverKind;
-  optimizer: OptimizerSpec;
-  /** cents per hour, all allocations */
-  totalCost: number;
-  servers: ServerExplanation[];
-  /** the solution's warnings (perf data that sized nothing), if any */
-  warnings?: string[];
-}
-
-/** Explains the optimization of `system` under `spec`, leaving `system` unchanged. */
-export function explain(system: System, spec: OptimizerSpec, options: OptimizeOptions = {}): Explanation {
-  const copy = system.clone();
-  return explainResult(copy, spec, optimize(copy, spec, options));
-}
-
-export function explainResult(system: System, optimizerSpec: OptimizerSpec, result: OptimizeResult): Explanation {
+/** The explanation of `result`, optimize's answer for `system` under `optimizerSpec`. */
+export function explainResult(system: SystemView, optimizerSpec: OptimizerSpec, result: OptimizeResult): Explanation {
   const servers = result.candidates.map((s): ServerExplanation => {
     const spec = system.servers.get(s.server);
-    const className = spec ? system.serviceClassOf(spec) : '';
+    const className = spec ? serviceClassOf(spec) : '';
     const target = system.serviceClasses.get(className)?.targets.get(spec?.model ?? '');
     const allocation = result.allocations.get(s.server);
     const refusals = result.refusals.get(s.server) ?? [];
@@ -91,7 +55,16 @@ export function explainResult(system: System, optimizerSpec: OptimizerSpec, resu
       ...s.rejected.map((r): CandidateExplanation => ({ accelerator: r.accelerator, feasible: false, reason: r.reason, chosen: false })),
     ];
     const needed = feasible.find((c) => c.accelerator === allocation?.accelerator)?.numReplicas ?? 0;
-    const { status, decision: why } = decide(s.reason, s.candidates.length > 0 && feasible.length === 0, feasible.length, allocation, needed, refusals, result.solver, spec);
+    const { status, decision: why } = decide({
+      serverReason: s.reason,
+      onlyEmpty: s.candidates.length > 0 && feasible.length === 0,
+      feasibleCount: feasible.length,
+      allocation,
+      needed,
+      refusals,
+      solver: result.solver,
+      minNumReplicas: spec?.minNumReplicas ?? 0,
+    });
     const noParameters = status === 'unallocated' && feasible.length === 0 && s.rejected.length > 0 && s.rejected.every((r) => r.reason === NO_USABLE_PARAMETERS);
     const decision = noParameters ? `no accelerator has usable performance parameters for model ${spec?.model ?? ''} (see each candidate)` : why;
     return {
@@ -122,20 +95,33 @@ function notChosenText(value: number, allocation: Allocation | undefined): strin
   return value > allocation.value ? 'costs more than the chosen one' : 'not needed: the solver chose another accelerator';
 }
 
-function decide(
-  serverReason: string | undefined,
-  onlyEmpty: boolean,
-  feasibleCount: number,
-  allocation: Allocation | undefined,
+interface DecisionInputs {
+  /** why a rule about the server itself left it without candidates */
+  serverReason: string | undefined;
+  /** its only candidate is the empty allocation of a server without load */
+  onlyEmpty: boolean;
+  feasibleCount: number;
+  allocation: Allocation | undefined;
   /** replicas the chosen accelerator needs to meet the SLOs */
-  needed: number,
-  refusals: CapacityRefusal[],
-  solver: SolverKind,
-  spec: { minNumReplicas: number } | undefined,
-): { status: ServerStatus; decision: string } {
+  needed: number;
+  refusals: CapacityRefusal[];
+  solver: SolverKind;
+  minNumReplicas: number;
+}
+
+function decide({
+  serverReason,
+  onlyEmpty,
+  feasibleCount,
+  allocation,
+  needed,
+  refusals,
+  solver,
+  minNumReplicas,
+}: DecisionInputs): { status: ServerStatus; decision: string } {
   if (serverReason) return { status: 'unallocated', decision: serverReason };
   if (onlyEmpty || allocation?.accelerator === '') {
-    return { status: 'not-needed', decision: `no load and minNumReplicas ${spec?.minNumReplicas ?? 0}: no replicas needed` };
+    return { status: 'not-needed', decision: `no load and minNumReplicas ${minNumReplicas}: no replicas needed` };
   }
   if (feasibleCount === 0) return { status: 'unallocated', decision: 'no accelerator can meet its SLOs (see each candidate)' };
   if (!allocation) {
@@ -172,39 +158,29 @@ function decide(
   return { status: 'allocated', decision: `the least value (cost with transition penalty) of ${feasibleCount} feasible candidates` };
 }
 
-export interface WhatIf {
-  /** multiplies every server's arrival rate */
-  scaleLoad?: number;
-  /** extra units by accelerator type */
-  extraCapacity?: Record<string, number>;
-}
+/** A scenario: every arrival rate scaled, extra units by accelerator type. */
+export type WhatIf = Pick<ExplainRequest, 'scaleLoad' | 'extraCapacity'>;
 
-export interface AllocationSummary {
-  accelerator: string;
-  numReplicas: number;
-  cost: number;
-  status: ServerStatus;
-}
-
-export interface WhatIfResult {
-  baseline: Explanation;
-  scenario: Explanation;
-  /** servers whose allocation differs between baseline and scenario, by name */
-  changes: { server: string; before: AllocationSummary; after: AllocationSummary }[];
+/** `system` with every arrival rate scaled and capacity added; it shares all else with `system`. */
+function scenarioOf(system: SystemView, scenario: WhatIf): SystemView {
+  const scale = scenario.scaleLoad ?? 1;
+  const servers = new Map(
+    [...system.servers].map(([name, server]) => {
+      const { load } = server.currentAlloc;
+      const scaled = { ...load, arrivalRate: f32(load.arrivalRate * scale) };
+      return [name, { ...server, currentAlloc: { ...server.currentAlloc, load: scaled } }];
+    }),
+  );
+  const capacity = new Map(system.capacity);
+  for (const [type, extra] of Object.entries(scenario.extraCapacity ?? {})) capacity.set(type, (capacity.get(type) ?? 0) + extra);
+  const { accelerators, models, serviceClasses, optimizer } = system;
+  return { accelerators, capacity, models, serviceClasses, servers, optimizer };
 }
 
 /** The system as it is, against the system with scaled load and added capacity. */
-export function whatIf(system: System, spec: OptimizerSpec, scenario: WhatIf, options: OptimizeOptions = {}): WhatIfResult {
+export function whatIf(system: SystemView, spec: OptimizerSpec, scenario: WhatIf, options: OptimizeOptions = {}): WhatIfResult {
   const baseline = explain(system, spec, options);
-  const changed = system.clone();
-  const scale = scenario.scaleLoad ?? 1;
-  for (const server of changed.servers.values()) {
-    server.currentAlloc.load.arrivalRate = f32(server.currentAlloc.load.arrivalRate * scale);
-  }
-  for (const [type, extra] of Object.entries(scenario.extraCapacity ?? {})) {
-    changed.setCapacity({ type, count: (changed.capacity.get(type) ?? 0) + extra });
-  }
-  const after = explain(changed, spec, options);
+  const after = explain(scenarioOf(system, scenario), spec, options);
   const summary = (s: ServerExplanation): AllocationSummary => ({
     accelerator: s.allocation?.accelerator ?? '',
     numReplicas: s.allocation?.numReplicas ?? 0,

@@ -8,11 +8,8 @@
 import { type Candidate, type ServerCandidates } from './candidates.js';
 import { f32 } from './float32.js';
 import { bestEffortMetrics } from './perf-models.js';
-import type { SaturationPolicy } from './schemas.js';
+import { FLOAT32_MAX, type SaturationPolicy } from './schemas.js';
 import { byName } from './system.js';
-
-/** The reference's "no next candidate" gap: the largest float32. */
-const NO_NEXT_CANDIDATE = 3.4028234663852886e38;
 
 /** Replicas of a heterogeneous allocation on one accelerator. */
 export interface ReplicaPlacement {
@@ -69,8 +66,9 @@ function compareEntries(a: Entry, b: Entry): number {
   );
 }
 
+/** Value lost by moving to the next candidate; the largest float32 when there is none, as in the reference. */
 function gapAt(candidates: readonly Candidate[], index: number): number {
-  return index + 1 < candidates.length ? f32(candidates[index + 1].value - candidates[index].value) : NO_NEXT_CANDIDATE;
+  return index + 1 < candidates.length ? f32(candidates[index + 1].value - candidates[index].value) : FLOAT32_MAX;
 }
 
 /**

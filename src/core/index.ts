@@ -11,6 +11,7 @@ export * from './candidates.js';
 export * from './greedy.js';
 export * from './optimize.js';
 export * from './float32.js';
+export * from './infeasible.js';
 export * from './mip-solver.js';
 export * from './milp.js';
 export * from './explain.js';

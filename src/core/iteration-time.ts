@@ -21,6 +21,7 @@
  */
 import { RATE_RANGE_MARGIN, TPS_STABILITY_MARGIN, type Metrics, type RequestSize, type Sizing, type Targets } from './analyzer.js';
 import { f32 } from './float32.js';
+import { Infeasible, type Result } from './infeasible.js';
 import { solveBirthDeath, type EvaluationCounter } from './queue-model.js';
 import { largestRateMeeting } from './rate-search.js';
 
@@ -55,7 +56,7 @@ export function batchSizeForChunks(chunks: number, request: RequestSize): number
  * B; each new count is found by galloping and bisecting from the previous one, so a long prompt
  * costs O(log c) evaluations per distinct count, not the reference's O(c).
  */
-export function prefillChunks(batchSize: number, request: RequestSize): Int32Array | { reason: string } {
+export function prefillChunks(batchSize: number, request: RequestSize): Result<Int32Array> {
   const chunks = new Int32Array(batchSize + 1);
   let count = 1;
   let reach = batchSizeForChunks(count, request);
@@ -71,7 +72,7 @@ export function prefillChunks(batchSize: number, request: RequestSize): Int32Arr
     let high = count + 1;
     for (let step = 2; batchSizeForChunks(high, request) < b; step *= 2) {
       if (high >= MAX_PREFILL_CHUNKS) {
-        return { reason: `a prefill of ${request.inTokens} tokens at batch size ${b} would take more than ${MAX_PREFILL_CHUNKS} iterations` };
+        return new Infeasible(`a prefill of ${request.inTokens} tokens at batch size ${b} would take more than ${MAX_PREFILL_CHUNKS} iterations`);
       }
       low = high;
       high = Math.min(count + step, MAX_PREFILL_CHUNKS);
@@ -155,19 +156,19 @@ export class IterationTimeAnalyzer {
     parameters: IterationTimeParameters,
     request: RequestSize,
     counter?: EvaluationCounter,
-  ): IterationTimeAnalyzer | { reason: string } {
+  ): Result<IterationTimeAnalyzer> {
     const chunks = prefillChunks(batchSize, request);
-    if (!(chunks instanceof Int32Array)) return chunks;
+    if (chunks instanceof Infeasible) return chunks;
     const serviceRates = new Float64Array(batchSize);
     for (let b = 1; b <= batchSize; b++) {
       const rate = b / serviceTime(parameters, request, b, chunks[b]);
       if (!(rate > 0 && Number.isFinite(rate))) {
-        return { reason: `the service rate at batch size ${b} is not a positive finite number` };
+        return new Infeasible(`the service rate at batch size ${b} is not a positive finite number`);
       }
       serviceRates[b - 1] = rate;
     }
     const analyzer = new IterationTimeAnalyzer(batchSize, queueSize, parameters, request, chunks, serviceRates, counter);
-    if (!(analyzer.minRate > 0)) return { reason: 'the service rate is not a positive finite number' };
+    if (!(analyzer.minRate > 0)) return new Infeasible('the service rate is not a positive finite number');
     return analyzer;
   }
 
@@ -208,10 +209,10 @@ export class IterationTimeAnalyzer {
   }
 
   /** The largest rate meeting each target, and the metrics at the smallest of them. */
-  size(targets: Targets): Sizing {
+  size(targets: Targets): Result<Sizing> {
     const low = this.metricsAt(this.minRate);
     const high = this.metricsAt(this.maxRate);
-    const limit = (name: string, target: number, metric: (m: Metrics) => number): number | string =>
+    const limit = (name: string, target: number, metric: (m: Metrics) => number): Result<number> =>
       target > 0
         ? largestRateMeeting(name, target, (rate) => metric(this.metricsAt(rate)), {
             min: this.minRate,
@@ -221,13 +222,12 @@ export class IterationTimeAnalyzer {
           })
         : this.maxRate;
     const rateForTTFT = limit('TTFT', targets.ttft, (m) => m.ttft);
-    if (typeof rateForTTFT === 'string') return { feasible: false, reason: rateForTTFT };
+    if (rateForTTFT instanceof Infeasible) return rateForTTFT;
     const rateForITL = limit('ITL', targets.itl, (m) => m.itl);
-    if (typeof rateForITL === 'string') return { feasible: false, reason: rateForITL };
+    if (rateForITL instanceof Infeasible) return rateForITL;
     const rateForTPS = targets.tps > 0 ? this.maxRate * (1 - TPS_STABILITY_MARGIN) : this.maxRate;
     const rate = Math.min(rateForTTFT, rateForITL, rateForTPS);
     return {
-      feasible: true,
       rateForTTFT: rateForTTFT * 1000,
       rateForITL: rateForITL * 1000,
       rateForTPS: rateForTPS * 1000,

@@ -20,7 +20,7 @@ import type { Candidate, ServerCandidates } from './candidates.js';
 import { f32 } from './float32.js';
 import { allocateBestEffort, type Allocation, type ReplicaPlacement } from './greedy.js';
 import { UNBOUNDED, type MipAnswer, type MipModel, type MipRow, type MipSolver, type MipStatus } from './mip-solver.js';
-import type { SaturationPolicy } from './schemas.js';
+import type { SaturationPolicy, SolverStage, SolverSummary } from './schemas.js';
 import { byName } from './system.js';
 
 /** Moving replicas to another accelerator costs this much more per replica (heterogeneous). */
@@ -35,27 +35,6 @@ export interface MilpOptions {
   timeLimitSeconds: number;
   /** milliseconds, for the time budget and the summary */
   now: () => number;
-}
-
-export interface MilpStage {
-  /** "priority N" for a counting stage, "cost" for the last one */
-  stage: string;
-  status: MipStatus | 'skipped';
-  objective?: number;
-}
-
-export interface MilpSummary {
-  solver: string;
-  formulation: 'single' | 'heterogeneous';
-  status: MipStatus;
-  /** total value of the final stage (cost with transition penalties) */
-  objective: number;
-  bound: number;
-  gap: number;
-  ms: number;
-  /** servers served within their SLOs, by priority */
-  servedWithinSLO: Record<string, number>;
-  stages: MilpStage[];
 }
 
 interface Column {
@@ -81,7 +60,7 @@ export function solveMilp(
   servers: readonly ServerCandidates[],
   solver: MipSolver,
   options: MilpOptions,
-): { allocations: Map<string, Allocation>; summary: MilpSummary } {
+): { allocations: Map<string, Allocation>; summary: SolverSummary } {
   const started = options.now();
   const deadline = started + options.timeLimitSeconds * 1000;
   const allocations = new Map<string, Allocation>();
@@ -93,7 +72,7 @@ export function solveMilp(
   const formulation = formulate(eligible, options);
   const priorities = [...new Set(eligible.map((s) => s.priority))].sort((a, b) => a - b);
   const counts = new Map<number, number>();
-  const stages: MilpStage[] = [];
+  const stages: SolverStage[] = [];
   let start = zeros(formulation.columns.length);
   let last: MipAnswer;
 

@@ -21,14 +21,13 @@ export interface MipModel {
   rows: MipRow[];
 }
 
-export type MipStatus =
-  /** proved optimal (within the relative gap) */
-  | 'optimal'
-  /** stopped at the time limit with a feasible solution */
-  | 'time-limit'
-  | 'infeasible'
-  /** stopped with no feasible solution, or the solver failed */
-  | 'failed';
+/**
+ * How a solve ended: optimal (proved, within the relative gap); time-limit (stopped at the time
+ * limit with a feasible solution); infeasible; failed (stopped with no feasible solution, or the
+ * solver failed).
+ */
+export const MIP_STATUSES = ['optimal', 'time-limit', 'infeasible', 'failed'] as const;
+export type MipStatus = (typeof MIP_STATUSES)[number];
 
 export interface MipAnswer {
   status: MipStatus;

@@ -1,6 +1,7 @@
 /**
  * optimize(system, optimizerSpec): candidates for every server, then the solver the spec asks
- * for; returns the AllocationSolution and records each server's desired allocation.
+ * for. A pure function: it returns the AllocationSolution, whose allocations are the servers'
+ * desired allocations, and changes nothing; System.recordOptimization records them.
  */
 import { computeCandidates, type ServerCandidates } from './candidates.js';
 import { shortestFloat32 } from './float32.js';
@@ -15,8 +16,9 @@ import {
   type AllocationSolution,
   type OptimizerSpec,
   type SolvedAllocation,
+  type SolverKind,
 } from './schemas.js';
-import type { System } from './system.js';
+import type { SystemView } from './system.js';
 import { perfDataWarnings } from './warnings.js';
 
 /** The optimization cannot be done as asked (not a problem with the input's form). */
@@ -27,9 +29,8 @@ export class OptimizationError extends Error {
   }
 }
 
-export type SolverKind = 'greedy' | 'unlimited' | 'milp';
-
 export interface OptimizeResult {
+  /** the answer: each allocated server's desired allocation, and the MILP's summary */
   solution: AllocationSolution;
   /** every server's candidates, sorted by server name */
   candidates: ServerCandidates[];
@@ -47,7 +48,7 @@ export interface OptimizeOptions {
   now?: () => number;
 }
 
-export function optimize(system: System, spec: OptimizerSpec, options: OptimizeOptions = {}): OptimizeResult {
+export function optimize(system: SystemView, spec: OptimizerSpec, options: OptimizeOptions = {}): OptimizeResult {
   if (spec.milpSolver && !options.mipSolver) {
     throw new OptimizationError('milpSolver: no MILP solver is loaded in this runtime');
   }
@@ -85,8 +86,6 @@ export function optimize(system: System, spec: OptimizerSpec, options: OptimizeO
     const serverSpec = system.servers.get(server);
     if (allocation && serverSpec) solution.allocations[server] = solvedAllocation(allocation, serverSpec.currentAlloc.load);
   }
-  system.setDesiredAllocations(solution.allocations);
-  system.optimizer = { ...spec };
   const ordered: AllocationSolution = { allocations: solution.allocations };
   if (solution.summary) ordered.summary = solution.summary;
   const warnings = perfDataWarnings(system, candidates, allocations);

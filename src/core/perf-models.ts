@@ -11,6 +11,7 @@
  */
 import { QueueAnalyzer, type Metrics, type PerfParameters, type RequestSize, type Sizing, type Targets } from './analyzer.js';
 import { f32 } from './float32.js';
+import { Infeasible, type Result } from './infeasible.js';
 import { IterationTimeAnalyzer, type IterationTimeParameters } from './iteration-time.js';
 import type { EvaluationCounter } from './queue-model.js';
 import { FLOAT32_MAX, type ModelAcceleratorPerfData } from './schemas.js';
@@ -21,7 +22,7 @@ export interface ReplicaModel {
   /** requests per ms: the stable range */
   readonly minRate: number;
   readonly maxRate: number;
-  size(targets: Targets): Sizing;
+  size(targets: Targets): Result<Sizing>;
   metricsAtRate(requestsPerSecond: number): Metrics;
 }
 
@@ -77,7 +78,7 @@ export interface SizedReplica {
 }
 
 /** Sizing depends only on these inputs, so servers that share them share the work. */
-export type SizingCache = Map<string, SizedReplica | { reason: string }>;
+export type SizingCache = Map<string, Result<SizedReplica>>;
 
 export interface SizingInputs {
   model: Exclude<PerfModel, { kind: 'none' }>;
@@ -89,8 +90,8 @@ export interface SizingInputs {
   counter?: EvaluationCounter;
 }
 
-/** The replica's analyzer and its sizing for the targets, or why none can be built; cached. */
-export function sizeReplica(cache: SizingCache, inputs: SizingInputs): SizedReplica | { reason: string } {
+/** The replica's analyzer and its sizing for the targets, or why it cannot meet them; cached. */
+export function sizeReplica(cache: SizingCache, inputs: SizingInputs): Result<SizedReplica> {
   const { model, batchSize, request, counter } = inputs;
   const targets = { ttft: f32(inputs.targets['slo-ttft']), itl: f32(inputs.targets['slo-itl']), tps: f32(inputs.targets['slo-tps']) };
   const queueSize = model.kind === 'iteration-time' ? inputs.queueSize : 0;
@@ -101,10 +102,16 @@ export function sizeReplica(cache: SizingCache, inputs: SizingInputs): SizedRepl
       model.kind === 'iteration-time'
         ? IterationTimeAnalyzer.create(batchSize, queueSize, model.parameters, request, counter)
         : QueueAnalyzer.create(batchSize, model.parameters, request, counter);
-    sized = 'reason' in analyzer ? analyzer : { analyzer, sizing: analyzer.size(targets) };
+    sized = sizedFor(analyzer, targets);
     cache.set(key, sized);
   }
   return sized;
+}
+
+function sizedFor(analyzer: Result<ReplicaModel>, targets: Targets): Result<SizedReplica> {
+  if (analyzer instanceof Infeasible) return analyzer;
+  const sizing = analyzer.size(targets);
+  return sizing instanceof Infeasible ? sizing : { analyzer, sizing };
 }
 
 /**

@@ -6,23 +6,21 @@
  */
 export * from './schemas.js';
 export * from './limits.js';
-export { System, DEFAULT_SERVICE_CLASS, HIGHEST_PRIORITY, LOWEST_PRIORITY, type ServiceClass, type SystemSnapshot } from './system.js';
-export { optimize, OptimizationError, type OptimizeOptions, type OptimizeResult, type SolverKind } from './optimize.js';
 export {
-  explain,
-  explainResult,
-  whatIf,
-  type AllocationSummary,
-  type CandidateExplanation,
-  type Explanation,
-  type ServerExplanation,
-  type ServerStatus,
-  type WhatIf,
-  type WhatIfResult,
-} from './explain.js';
+  System,
+  DEFAULT_SERVICE_CLASS,
+  HIGHEST_PRIORITY,
+  LOWEST_PRIORITY,
+  serviceClassOf,
+  type ReadonlyDeep,
+  type ServiceClassView,
+  type SystemView,
+} from './system.js';
+export { optimize, OptimizationError, type OptimizeOptions, type OptimizeResult } from './optimize.js';
+export { explain, explainResult, whatIf, type WhatIf } from './explain.js';
+export { Infeasible, type Result } from './infeasible.js';
 // the solvers: what a MipSolver implements, and the shapes their results hold
 export { UNBOUNDED, type MipAnswer, type MipModel, type MipOptions, type MipRow, type MipSolver, type MipStatus } from './mip-solver.js';
-export type { MilpStage, MilpSummary } from './milp.js';
 export type { Allocation, CapacityRefusal, ReplicaPlacement } from './greedy.js';
 export type { Candidate, RejectedAccelerator, ServerCandidates } from './candidates.js';
 export type { EvaluationCounter } from './queue-model.js';

@@ -2,6 +2,7 @@
  * Sizing a replica for one latency target: the largest request rate in the analyzer's stable
  * range at which the metric stays within the target.
  */
+import { Infeasible, type Result } from './infeasible.js';
 
 /** A metric within this (relative) of its target meets it: equality is met, float noise too. */
 const MET_TOLERANCE = 1e-9;
@@ -35,14 +36,14 @@ export function largestRateMeeting(
   target: number,
   metric: (rate: number) => number,
   range: RateRange,
-): number | string {
+): Result<number> {
   const met = target * (1 + MET_TOLERANCE);
   if (range.atMax <= met) return range.max;
   if (range.atMin > met) {
     // A metric that does not change with the load misses its target at every load: say so.
     const flat = range.atMax - range.atMin <= FLAT_METRIC * Math.abs(range.atMin);
     const where = flat ? 'every load (it does not change with the load)' : 'the lowest load';
-    return `${name} target ${target} ms is below ${round(range.atMin)} ms, its value at ${where}`;
+    return new Infeasible(`${name} target ${target} ms is below ${round(range.atMin)} ms, its value at ${where}`);
   }
   if (range.atMin >= target) return range.min;
   let a = range.min;

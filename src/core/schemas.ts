@@ -18,6 +18,7 @@ import {
   MAX_SERVERS,
   MAX_SERVICE_CLASSES,
 } from './limits.js';
+import { MIP_STATUSES } from './mip-solver.js';
 
 /** Largest finite float32: the reference stores these fields as float32. */
 export const FLOAT32_MAX = 3.4028234663852886e38;
@@ -238,6 +239,29 @@ export const SystemSpecSchema = goObject({
 });
 export const SystemDataSchema = goObject({ system: SystemSpecSchema.prefault({}) });
 
+/** The version of the snapshot format System.toSnapshot writes. */
+export const SNAPSHOT_VERSION = 1;
+
+/**
+ * A System as it is stored (System.toSnapshot): lossless plain JSON, since SystemData cannot
+ * hold a model without perf data. Every snapshot read from storage is parsed with this. Older
+ * snapshots load: one without a version is version 1, and fields added since take their zero
+ * values as in any request. One written by a newer version is refused, saying so.
+ */
+export const SystemSnapshotSchema = z.object({
+  version: z
+    .number()
+    .int({ message: 'must be a whole number' })
+    .min(1, { message: 'must be at least 1' })
+    .max(SNAPSHOT_VERSION, {
+      message: `is newer than this inferno-edge reads (${SNAPSHOT_VERSION}): the snapshot was written by a newer version`,
+    })
+    .default(SNAPSHOT_VERSION),
+  system: SystemSpecSchema,
+  /** every model name, those without perf data included */
+  models: z.array(z.string()),
+});
+
 /** A system to explain, and optionally a what-if: every arrival rate scaled, capacity added. */
 export const ExplainRequestSchema = goObject({
   system: SystemSpecSchema.prefault({}),
@@ -250,17 +274,29 @@ export const ExplainRequestSchema = goObject({
   extraCapacity: z.record(z.string(), count()).optional(),
 });
 
+/** One stage of the lexicographic MILP (milp.ts). */
+export const SolverStageSchema = z.object({
+  /** "priority N" for a counting stage, "cost" for the last one */
+  stage: z.string(),
+  /** skipped: no time was left for it */
+  status: z.enum([...MIP_STATUSES, 'skipped']),
+  objective: z.number().optional(),
+});
+
 /** How the MILP solver did (an extension; clients that read only `allocations` ignore it). */
 export const SolverSummarySchema = z.object({
+  /** e.g. "HiGHS 1.15.1" */
   solver: z.string(),
   formulation: z.enum(['single', 'heterogeneous']),
-  status: z.enum(['optimal', 'time-limit', 'infeasible', 'failed']),
+  status: z.enum(MIP_STATUSES),
+  /** total value of the final stage (cost with transition penalties) */
   objective: z.number(),
   bound: z.number(),
   gap: z.number(),
   ms: z.number(),
+  /** servers served within their SLOs, by priority */
   servedWithinSLO: z.record(z.string(), z.number()),
-  stages: z.array(z.object({ stage: z.string(), status: z.string(), objective: z.number().optional() })),
+  stages: z.array(SolverStageSchema),
   note: z.string().optional(),
 });
 
@@ -284,6 +320,80 @@ export const AllocationSolutionSchema = z.object({
   warnings: z.array(z.string()).optional(),
 });
 
+/** Which solver an optimization used. */
+export const SolverKindSchema = z.enum(['greedy', 'unlimited', 'milp']);
+
+export const ServerStatusSchema = z.enum(['allocated', 'best-effort', 'unallocated', 'not-needed']);
+
+/** One accelerator considered for a server, and why it was or was not chosen. */
+export const CandidateExplanationSchema = z.object({
+  accelerator: z.string(),
+  feasible: z.boolean(),
+  reason: z.string().optional().describe('why no allocation on this accelerator meets the SLOs'),
+  numReplicas: z.number().optional(),
+  batchSize: z.number().optional(),
+  cost: z.number().optional().describe('cents per hour'),
+  value: z.number().optional().describe('cost with the transition penalty: what the solver minimises'),
+  maxRatePerReplica: z.number().optional().describe('requests per second one replica takes within the SLOs'),
+  itl: z.number().optional().describe('ms'),
+  ttft: z.number().optional().describe('ms'),
+  chosen: z.boolean(),
+  note: z.string().optional().describe('why a feasible candidate was not chosen'),
+});
+
+export const ServerExplanationSchema = z.object({
+  server: z.string(),
+  class: z.string(),
+  model: z.string(),
+  priority: z.number(),
+  load: ServerLoadSpecSchema,
+  /** the class's SLO targets for the model (ms, ms, tokens/s), if any */
+  targets: z.object({ itl: z.number(), ttft: z.number(), tps: z.number() }).nullable(),
+  status: ServerStatusSchema,
+  decision: z.string(),
+  allocation: SolvedAllocationSchema.nullable(),
+  candidates: z.array(CandidateExplanationSchema),
+});
+
+export const ExplanationSchema = z.object({
+  solver: SolverKindSchema,
+  optimizer: OptimizerSpecSchema,
+  totalCost: z.number().describe('cents per hour'),
+  servers: z.array(ServerExplanationSchema),
+  warnings: z
+    .array(z.string())
+    .optional()
+    .describe('POST /explain: unknown keys (ignored) and references to what the system does not have; then perf data that sized nothing, and the servers it left out'),
+});
+
+const AllocationSummarySchema = z.object({ accelerator: z.string(), numReplicas: z.number(), cost: z.number(), status: ServerStatusSchema });
+
+/** The system as it is against a scenario (ExplainRequest's scaleLoad, extraCapacity). */
+export const WhatIfResultSchema = z.object({
+  baseline: ExplanationSchema,
+  scenario: ExplanationSchema,
+  /** servers whose allocation differs between baseline and scenario, by name */
+  changes: z.array(z.object({ server: z.string(), before: AllocationSummarySchema, after: AllocationSummarySchema })),
+});
+
+export const ExplainResponseSchema = z.union([
+  ExplanationSchema,
+  WhatIfResultSchema.extend({ warnings: z.array(z.string()).optional().describe('unknown keys (ignored) and references to what the system does not have') }),
+]);
+
+/** The answers of the verbs that answer a name, the model names, or that it is done. */
+export const ModelNamesSchema = z.array(z.string());
+export const NameSchema = z.string();
+export const DoneSchema = z.literal('Done');
+
+export const API_MODES = ['stateful', 'stateless'] as const;
+export const HealthSchema = z.object({ status: z.literal('ok'), mode: z.enum(API_MODES) });
+
+/** A field at fault: its dotted path ('(body)' for the whole body) and what is wrong with it. */
+export const IssueSchema = z.object({ path: z.string(), message: z.string() });
+/** Every failure's body: `issues` name each bad field (empty when no field is at fault). */
+export const ErrorBodySchema = z.object({ message: z.string(), issues: z.array(IssueSchema) });
+
 export type PowerSpec = z.output<typeof PowerSpecSchema>;
 export type AcceleratorSpec = z.output<typeof AcceleratorSpecSchema>;
 export type AcceleratorData = z.output<typeof AcceleratorDataSchema>;
@@ -303,14 +413,27 @@ export type OptimizerData = z.output<typeof OptimizerDataSchema>;
 export type SystemSpec = z.output<typeof SystemSpecSchema>;
 export type SystemData = z.output<typeof SystemDataSchema>;
 export type ExplainRequest = z.output<typeof ExplainRequestSchema>;
+export type SystemSnapshot = z.output<typeof SystemSnapshotSchema>;
 export type Placement = z.output<typeof PlacementSchema>;
 export type SolverSummary = z.output<typeof SolverSummarySchema>;
 export type SolvedAllocation = z.output<typeof SolvedAllocationSchema>;
 export type AllocationSolution = z.output<typeof AllocationSolutionSchema>;
+export type SolverStage = z.output<typeof SolverStageSchema>;
+export type SolverKind = z.output<typeof SolverKindSchema>;
+export type ServerStatus = z.output<typeof ServerStatusSchema>;
+export type CandidateExplanation = z.output<typeof CandidateExplanationSchema>;
+export type ServerExplanation = z.output<typeof ServerExplanationSchema>;
+export type Explanation = z.output<typeof ExplanationSchema>;
+export type AllocationSummary = z.output<typeof AllocationSummarySchema>;
+export type WhatIfResult = z.output<typeof WhatIfResultSchema>;
+export type ApiMode = (typeof API_MODES)[number];
+export type Health = z.output<typeof HealthSchema>;
+export type Issue = z.output<typeof IssueSchema>;
+export type ErrorBody = z.output<typeof ErrorBodySchema>;
 
 /** Input that failed validation; `issues` name each field by its path. */
 export class ValidationError extends Error {
-  constructor(readonly issues: { path: string; message: string }[]) {
+  constructor(readonly issues: Issue[]) {
     super(issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '));
     this.name = 'ValidationError';
   }

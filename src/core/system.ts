@@ -5,15 +5,20 @@
  */
 import {
   DEFAULT_OPTIMIZER_SPEC,
+  parseWith,
+  SNAPSHOT_VERSION,
+  SystemSnapshotSchema,
   emptyAllocation,
   type AcceleratorCount,
   type AcceleratorSpec,
   type AllocationData,
+  type AllocationSolution,
   type CapacityData,
   type ModelAcceleratorPerfData,
   type ModelData,
   type ModelTarget,
   type OptimizerSpec,
+  type SystemSnapshot,
   type ServerSpec,
   type ServiceClassSpec,
   type SystemData,
@@ -26,18 +31,40 @@ export const HIGHEST_PRIORITY = 1;
 /** Class of a server that names none, as in the reference. */
 export const DEFAULT_SERVICE_CLASS = 'Free';
 
-export interface ServiceClass {
-  name: string;
-  priority: number;
+/** Plain data that cannot be changed through this reference, at any depth. */
+export type ReadonlyDeep<T> = T extends readonly (infer U)[]
+  ? readonly ReadonlyDeep<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: ReadonlyDeep<T[K]> }
+    : T;
+
+export interface ServiceClassView {
+  readonly name: string;
+  readonly priority: number;
   /** SLO targets by model name */
-  targets: Map<string, ModelTarget>;
+  readonly targets: ReadonlyMap<string, ReadonlyDeep<ModelTarget>>;
 }
 
-/** A lossless plain-JSON form of a System, for storage (SystemData cannot hold a model without perf data). */
-export interface SystemSnapshot {
-  system: SystemSpec;
-  /** every model name, those without perf data included */
-  models: string[];
+/**
+ * What the optimizer reads of a system. A System is one; a what-if scenario is another that
+ * shares the system's entities and replaces what it changes.
+ */
+export interface SystemView {
+  readonly accelerators: ReadonlyMap<string, ReadonlyDeep<AcceleratorSpec>>;
+  /** available units by accelerator type */
+  readonly capacity: ReadonlyMap<string, number>;
+  /** perf data by model name, then accelerator name */
+  readonly models: ReadonlyMap<string, ReadonlyMap<string, ReadonlyDeep<ModelAcceleratorPerfData>>>;
+  readonly serviceClasses: ReadonlyMap<string, ServiceClassView>;
+  readonly servers: ReadonlyMap<string, ReadonlyDeep<ServerSpec>>;
+  /** the optimizer spec the system was given or last optimized with */
+  readonly optimizer: ReadonlyDeep<OptimizerSpec>;
+}
+
+interface ServiceClass {
+  name: string;
+  priority: number;
+  targets: Map<string, ModelTarget>;
 }
 
 export function byName(a: string, b: string): number {
@@ -48,7 +75,8 @@ function sortedKeys(map: ReadonlyMap<string, unknown>): string[] {
   return [...map.keys()].sort(byName);
 }
 
-function sortedValues<V>(map: ReadonlyMap<string, V>): V[] {
+/** The values of `map` in the order of their names. */
+export function sortedValues<V>(map: ReadonlyMap<string, V>): V[] {
   return sortedKeys(map).map((key) => map.get(key) as V);
 }
 
@@ -73,24 +101,51 @@ function cloneServer(server: ServerSpec): ServerSpec {
   return { ...server, currentAlloc: cloneAllocation(server.currentAlloc), desiredAlloc: cloneAllocation(server.desiredAlloc) };
 }
 
+/** The class a server belongs to: its own, or the default class when it names none. */
+export function serviceClassOf(server: { readonly class: string }): string {
+  return server.class === '' ? DEFAULT_SERVICE_CLASS : server.class;
+}
+
 function normalPriority(priority: number): number {
   return priority >= HIGHEST_PRIORITY && priority <= LOWEST_PRIORITY ? priority : LOWEST_PRIORITY;
 }
 
-export class System {
-  readonly accelerators = new Map<string, AcceleratorSpec>();
-  /** available units by accelerator type */
-  readonly capacity = new Map<string, number>();
-  /** perf data by model name, then accelerator name */
-  readonly models = new Map<string, Map<string, ModelAcceleratorPerfData>>();
-  readonly serviceClasses = new Map<string, ServiceClass>();
-  readonly servers = new Map<string, ServerSpec>();
-  /** the optimizer spec the system was given or last optimized with */
-  optimizer: OptimizerSpec = { ...DEFAULT_OPTIMIZER_SPEC };
+/** A system's entities; its views are read-only, and it changes through its methods only. */
+export class System implements SystemView {
+  readonly #accelerators = new Map<string, AcceleratorSpec>();
+  readonly #capacity = new Map<string, number>();
+  readonly #models = new Map<string, Map<string, ModelAcceleratorPerfData>>();
+  readonly #serviceClasses = new Map<string, ServiceClass>();
+  readonly #servers = new Map<string, ServerSpec>();
+  #optimizer: OptimizerSpec = { ...DEFAULT_OPTIMIZER_SPEC };
+
+  get accelerators(): SystemView['accelerators'] {
+    return this.#accelerators;
+  }
+
+  get capacity(): SystemView['capacity'] {
+    return this.#capacity;
+  }
+
+  get models(): SystemView['models'] {
+    return this.#models;
+  }
+
+  get serviceClasses(): SystemView['serviceClasses'] {
+    return this.#serviceClasses;
+  }
+
+  get servers(): SystemView['servers'] {
+    return this.#servers;
+  }
+
+  get optimizer(): SystemView['optimizer'] {
+    return this.#optimizer;
+  }
 
   static fromSpec(spec: SystemSpec): System {
     const system = new System();
-    system.optimizer = { ...spec.optimizerData.optimizer };
+    system.#optimizer = { ...spec.optimizerData.optimizer };
     system.setAccelerators(spec.acceleratorData.accelerators);
     system.setModels(spec.modelData);
     system.setServiceClasses(spec.serviceClassData.serviceClasses);
@@ -110,20 +165,20 @@ export class System {
   }
 
   addAccelerator(spec: AcceleratorSpec): void {
-    this.accelerators.set(spec.name, { ...spec, power: { ...spec.power } });
+    this.#accelerators.set(spec.name, { ...spec, power: { ...spec.power } });
   }
 
   getAccelerator(name: string): AcceleratorSpec | undefined {
-    return this.accelerators.get(name);
+    return this.#accelerators.get(name);
   }
 
   listAccelerators(): AcceleratorSpec[] {
-    return sortedValues(this.accelerators);
+    return sortedValues(this.#accelerators);
   }
 
   removeAccelerator(name: string): AcceleratorSpec | undefined {
-    const spec = this.accelerators.get(name);
-    this.accelerators.delete(name);
+    const spec = this.#accelerators.get(name);
+    this.#accelerators.delete(name);
     return spec;
   }
 
@@ -134,21 +189,21 @@ export class System {
   }
 
   setCapacity(count: AcceleratorCount): void {
-    this.capacity.set(count.type, count.count);
+    this.#capacity.set(count.type, count.count);
   }
 
   getCapacity(type: string): AcceleratorCount | undefined {
-    const count = this.capacity.get(type);
+    const count = this.#capacity.get(type);
     return count === undefined ? undefined : { type, count };
   }
 
   listCapacities(): AcceleratorCount[] {
-    return sortedKeys(this.capacity).map((type) => ({ type, count: this.capacity.get(type) as number }));
+    return sortedKeys(this.#capacity).map((type) => ({ type, count: this.#capacity.get(type) as number }));
   }
 
   removeCapacity(type: string): AcceleratorCount | undefined {
     const count = this.getCapacity(type);
-    this.capacity.delete(type);
+    this.#capacity.delete(type);
     return count;
   }
 
@@ -160,36 +215,36 @@ export class System {
 
   /** Adds a model with no perf data; an existing model keeps its data. */
   addModel(name: string): void {
-    if (!this.models.has(name)) this.models.set(name, new Map());
+    if (!this.#models.has(name)) this.#models.set(name, new Map());
   }
 
   getModel(name: string): ModelData | undefined {
-    const perfByAccelerator = this.models.get(name);
+    const perfByAccelerator = this.#models.get(name);
     return perfByAccelerator && { models: sortedValues(perfByAccelerator).map(clonePerf) };
   }
 
   listModelNames(): string[] {
-    return sortedKeys(this.models);
+    return sortedKeys(this.#models);
   }
 
   removeModel(name: string): boolean {
-    return this.models.delete(name);
+    return this.#models.delete(name);
   }
 
   /** Adds or replaces the perf data of a model on an accelerator, adding the model if new. */
   addModelAcceleratorPerf(perf: ModelAcceleratorPerfData): void {
     this.addModel(perf.name);
-    this.models.get(perf.name)?.set(perf.acc, clonePerf(perf));
+    this.#models.get(perf.name)?.set(perf.acc, clonePerf(perf));
   }
 
   getModelAcceleratorPerf(model: string, accelerator: string): ModelAcceleratorPerfData | undefined {
-    const perf = this.models.get(model)?.get(accelerator);
+    const perf = this.#models.get(model)?.get(accelerator);
     return perf && clonePerf(perf);
   }
 
   removeModelAcceleratorPerf(model: string, accelerator: string): ModelAcceleratorPerfData | undefined {
     const perf = this.getModelAcceleratorPerf(model, accelerator);
-    this.models.get(model)?.delete(accelerator);
+    this.#models.get(model)?.delete(accelerator);
     return perf;
   }
 
@@ -204,12 +259,12 @@ export class System {
 
   /** Adds a service class with no targets, or replaces one, as the reference does. */
   addServiceClass(name: string, priority: number): ServiceClassSpec {
-    this.serviceClasses.set(name, { name, priority: normalPriority(priority), targets: new Map() });
+    this.#serviceClasses.set(name, { name, priority: normalPriority(priority), targets: new Map() });
     return this.getServiceClass(name) as ServiceClassSpec;
   }
 
   getServiceClass(name: string): ServiceClassSpec | undefined {
-    const svc = this.serviceClasses.get(name);
+    const svc = this.#serviceClasses.get(name);
     return (
       svc && {
         name: svc.name,
@@ -220,31 +275,31 @@ export class System {
   }
 
   listServiceClasses(): ServiceClassSpec[] {
-    return sortedKeys(this.serviceClasses).map((name) => this.getServiceClass(name) as ServiceClassSpec);
+    return sortedKeys(this.#serviceClasses).map((name) => this.getServiceClass(name) as ServiceClassSpec);
   }
 
   removeServiceClass(name: string): ServiceClassSpec | undefined {
     const spec = this.getServiceClass(name);
-    this.serviceClasses.delete(name);
+    this.#serviceClasses.delete(name);
     return spec;
   }
 
   /** Adds or replaces targets of an existing class; the class must exist. */
   addServiceClassModelTargets(spec: ServiceClassSpec): ServiceClassSpec | undefined {
-    const svc = this.serviceClasses.get(spec.name);
+    const svc = this.#serviceClasses.get(spec.name);
     if (!svc) return undefined;
     for (const target of spec.modelTargets) svc.targets.set(target.model, { ...target });
     return this.getServiceClass(spec.name);
   }
 
   getServiceClassModelTarget(className: string, model: string): ModelTarget | undefined {
-    const target = this.serviceClasses.get(className)?.targets.get(model);
+    const target = this.#serviceClasses.get(className)?.targets.get(model);
     return target && { ...target };
   }
 
   removeServiceClassModelTarget(className: string, model: string): ModelTarget | undefined {
     const target = this.getServiceClassModelTarget(className, model);
-    this.serviceClasses.get(className)?.targets.delete(model);
+    this.#serviceClasses.get(className)?.targets.delete(model);
     return target;
   }
 
@@ -255,43 +310,42 @@ export class System {
   }
 
   addServer(spec: ServerSpec): void {
-    this.servers.set(spec.name, cloneServer(spec));
+    this.#servers.set(spec.name, cloneServer(spec));
   }
 
   getServer(name: string): ServerSpec | undefined {
-    const server = this.servers.get(name);
+    const server = this.#servers.get(name);
     return server && cloneServer(server);
   }
 
   listServers(): ServerSpec[] {
-    return sortedValues(this.servers).map(cloneServer);
+    return sortedValues(this.#servers).map(cloneServer);
   }
 
   removeServer(name: string): ServerSpec | undefined {
     const server = this.getServer(name);
-    this.servers.delete(name);
+    this.#servers.delete(name);
     return server;
   }
 
-  /** The class a server belongs to: its own, or the default class when it names none. */
-  serviceClassOf(server: ServerSpec): string {
-    return server.class === '' ? DEFAULT_SERVICE_CLASS : server.class;
-  }
-
-  /** Records the optimizer's answer: allocated servers get it, the others an empty allocation. */
-  setDesiredAllocations(allocations: Readonly<Record<string, AllocationData>>): void {
-    for (const [name, server] of this.servers) {
-      const desired = allocations[name];
+  /**
+   * Records an optimization's answer (optimize's solution) and the spec it ran with: allocated
+   * servers get their allocation as the desired one, the others an empty allocation.
+   */
+  recordOptimization(spec: OptimizerSpec, solution: AllocationSolution): void {
+    for (const [name, server] of this.#servers) {
+      const desired = solution.allocations[name];
       server.desiredAlloc = desired ? cloneAllocation(desired) : emptyAllocation(server.currentAlloc.load);
     }
+    this.#optimizer = { ...spec };
   }
 
   /** Every server's desired allocation becomes its current one (the reference's /applyAllocation). */
   applyDesiredAllocations(): void {
-    for (const server of this.servers.values()) server.currentAlloc = cloneAllocation(server.desiredAlloc);
+    for (const server of this.#servers.values()) server.currentAlloc = cloneAllocation(server.desiredAlloc);
   }
 
-  toSpec(optimizer: OptimizerSpec = this.optimizer): SystemSpec {
+  toSpec(optimizer: OptimizerSpec = this.#optimizer): SystemSpec {
     const perf = this.listModelNames().flatMap((name) => this.getModel(name)?.models ?? []);
     return {
       acceleratorData: { accelerators: this.listAccelerators() },
@@ -309,12 +363,17 @@ export class System {
 
   /** Everything the system holds, models without perf data included, as plain JSON. */
   toSnapshot(): SystemSnapshot {
-    return { system: this.toSpec(), models: this.listModelNames() };
+    return { version: SNAPSHOT_VERSION, system: this.toSpec(), models: this.listModelNames() };
   }
 
   static fromSnapshot(snapshot: SystemSnapshot): System {
     const system = System.fromSpec(snapshot.system);
     for (const name of snapshot.models) system.addModel(name);
     return system;
+  }
+
+  /** The system in a snapshot read from storage, validated; throws a ValidationError naming what is wrong. */
+  static fromStored(json: unknown): System {
+    return System.fromSnapshot(parseWith(SystemSnapshotSchema, json));
   }
 }

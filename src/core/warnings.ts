@@ -6,10 +6,10 @@
  */
 import type { ServerCandidates } from './candidates.js';
 import { NO_USABLE_PARAMETERS, perfModelOf } from './perf-models.js';
-import { byName, type System } from './system.js';
+import { byName, type SystemView } from './system.js';
 
 export function perfDataWarnings(
-  system: System,
+  system: SystemView,
   servers: readonly ServerCandidates[],
   allocations: ReadonlyMap<string, unknown>,
 ): string[] {

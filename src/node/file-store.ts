@@ -6,12 +6,8 @@
  */
 import { open, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
-import { parseWith, System, SystemSpecSchema, type SystemSnapshot } from '../core/index.js';
-import type { SystemStore } from '../api/index.js';
-
-/** The file's content: System.toSnapshot() as JSON. */
-const SnapshotSchema = z.object({ system: SystemSpecSchema, models: z.array(z.string()) });
+import { ValidationError, type System } from '../core/index.js';
+import { PersistentSystemStore, type SnapshotStorage, type SystemStore } from '../api/index.js';
 
 /** The state file cannot be used; the message says why. */
 export class StateFileError extends Error {
@@ -21,20 +17,29 @@ export class StateFileError extends Error {
   }
 }
 
-/** The system stored in `file`, undefined if there is no such file; throws a StateFileError otherwise. */
-async function readStateFile(file: string): Promise<System | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new StateFileError(file, `cannot be read: ${(error as Error).message}`);
-  }
-  try {
-    return System.fromSnapshot(parseWith(SnapshotSchema, JSON.parse(text)) as SystemSnapshot);
-  } catch (error) {
-    throw new StateFileError(file, `is not a saved system (${(error as Error).message}); fix or remove it`);
-  }
+function notASavedSystem(file: string, error: Error): StateFileError {
+  return new StateFileError(file, `is not a saved system (${error.message}); fix or remove it`);
+}
+
+/** The file's content is System.toSnapshot() as JSON. */
+function fileStorage(file: string): SnapshotStorage {
+  return {
+    load: async () => {
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw new StateFileError(file, `cannot be read: ${(error as Error).message}`);
+      }
+      try {
+        return JSON.parse(text) as unknown;
+      } catch (error) {
+        throw notASavedSystem(file, error as Error);
+      }
+    },
+    persist: (snapshot) => writeAtomically(file, JSON.stringify(snapshot)),
+  };
 }
 
 /** Writes `text` to `file` atomically and durably: a reader sees the old content or the new one, never a mix. */
@@ -59,62 +64,20 @@ async function writeAtomically(file: string, text: string): Promise<void> {
   }
 }
 
-export class FileSystemStore implements SystemStore {
-  /** settles when the last operation queued so far is done */
-  private queue: Promise<unknown> = Promise.resolve();
-
-  private constructor(
-    private readonly file: string,
-    private system: System,
-  ) {}
-
+export const FileSystemStore = {
   /**
    * The store of `file`: the system it holds, or, when there is no such file, `initial()`,
    * written to it at once (so that a folder that cannot be written is found at start).
    * Throws a StateFileError when the file cannot be read or holds no valid system, or when it
    * cannot be written.
    */
-  static async open(file: string, initial: () => System): Promise<FileSystemStore> {
-    const stored = await readStateFile(file);
-    const store = new FileSystemStore(file, stored ?? initial());
-    if (!stored) {
-      await store.save(store.system).catch((error: Error) => {
-        throw new StateFileError(file, `cannot be written: ${error.message}`);
-      });
+  async open(file: string, initial: () => System): Promise<SystemStore> {
+    try {
+      return await PersistentSystemStore.open(fileStorage(file), initial, true);
+    } catch (error) {
+      if (error instanceof StateFileError) throw error;
+      if (error instanceof ValidationError) throw notASavedSystem(file, error);
+      throw new StateFileError(file, `cannot be written: ${(error as Error).message}`);
     }
-    return store;
-  }
-
-  read(): Promise<System> {
-    return this.enqueue(async () => this.system.clone());
-  }
-
-  update<T>(fn: (system: System) => T): Promise<T> {
-    return this.enqueue(async () => {
-      // fn works on a copy, and the copy is kept only once it is on disk
-      const next = this.system.clone();
-      const result = fn(next);
-      await this.save(next);
-      this.system = next;
-      return result;
-    });
-  }
-
-  replace(system: System): Promise<void> {
-    return this.enqueue(async () => {
-      const next = system.clone();
-      await this.save(next);
-      this.system = next;
-    });
-  }
-
-  private save(system: System): Promise<void> {
-    return writeAtomically(this.file, JSON.stringify(system.toSnapshot()));
-  }
-
-  private enqueue<T>(operation: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(operation);
-    this.queue = result.catch(() => undefined);
-    return result;
-  }
-}
+  },
+};

@@ -1,6 +1,6 @@
 /**
- * The Durable Object that holds one system: the REST API over a SqlSystemStore, so that every
- * verb, /optimizeOne included, reads and changes this system only. The default system starts
+ * The Durable Object that holds one system: the REST API over the one store (PersistentSystemStore)
+ * kept in its SQLite storage, so that every verb, /optimizeOne included, reads and changes this system only. The default system starts
  * with the small sample loaded (as `npm start` does), every other one empty.
  *
  * It also keeps what the system's tokens need (the lowest version it accepts), serves the
@@ -12,6 +12,7 @@ import { DurableObject } from 'cloudflare:workers';
 import {
   ApiMetrics,
   createApi,
+  PersistentSystemStore,
   invalidToken,
   signSystemToken,
   type Api,
@@ -27,7 +28,7 @@ import { readGrant } from './grant-header.js';
 import { loadWorkerMipSolver } from './load-highs.js';
 import { registryOf } from './registry.js';
 import { SqlLastRunStore } from './sql-last-run.js';
-import { SqlSystemStore } from './sql-system-store.js';
+import { sqlSnapshotStorage, type SqlSnapshotStorage } from './sql-system-store.js';
 import { DEFAULT_SYSTEM_ID } from './system-path.js';
 import { TOKEN_FLOOR_TABLE, TokenFloor } from './token-floor.js';
 
@@ -37,7 +38,9 @@ function initialSystem(systemId: string): System {
 
 export class SystemObject extends DurableObject<Env> implements SystemLifecycle {
   readonly systemId: string;
-  private readonly stored: SqlSystemStore;
+  private readonly snapshots: SqlSnapshotStorage;
+  /** the system; set before any request is delivered, and again after a delete */
+  private stored: PersistentSystemStore | undefined;
   private readonly floor: TokenFloor;
   private readonly lastRun: SqlLastRunStore;
   private readonly api: Api;
@@ -49,7 +52,7 @@ export class SystemObject extends DurableObject<Env> implements SystemLifecycle 
     // the Worker names every system object (idFromName)
     if (ctx.id.name === undefined) throw new Error('a system object must be named by its system id');
     this.systemId = ctx.id.name;
-    this.stored = new SqlSystemStore(ctx.storage);
+    this.snapshots = sqlSnapshotStorage(ctx.storage);
     this.floor = new TokenFloor(ctx.storage.sql);
     // counters per object, in memory; the record of the last optimization stored beside the system
     this.lastRun = new SqlLastRunStore(ctx.storage.sql);
@@ -58,7 +61,7 @@ export class SystemObject extends DurableObject<Env> implements SystemLifecycle 
     // No request is delivered before the stored system is loaded (after a restart or eviction too).
     void ctx.blockConcurrencyWhile(async () => {
       this.floor.load();
-      this.stored.load(() => initialSystem(this.systemId));
+      await this.open();
     });
   }
 
@@ -76,7 +79,7 @@ export class SystemObject extends DurableObject<Env> implements SystemLifecycle 
 
   async deleteSystem(): Promise<{ deleted: boolean; version: number }> {
     return this.serially(async () => {
-      const deleted = this.stored.isStored();
+      const deleted = this.snapshots.isStored();
       if (deleted) {
         // One transaction: the system's storage goes, and the token floor goes up, or neither,
         // so that tokens of the deleted system never open one created again under its id.
@@ -85,7 +88,7 @@ export class SystemObject extends DurableObject<Env> implements SystemLifecycle 
           this.floor.raise();
           this.lastRun.forget();
         });
-        this.stored.load(() => initialSystem(this.systemId));
+        await this.open();
       }
       await registryOf(this.env).forget(this.systemId);
       return { deleted, version: this.floor.current };
@@ -111,15 +114,24 @@ export class SystemObject extends DurableObject<Env> implements SystemLifecycle 
       .map((row) => row.name);
   }
 
-  /** The SqlSystemStore, with each change reported to the registry before it is answered. */
+  /** Opens the stored system, or the initial one when nothing is stored. */
+  private async open(): Promise<void> {
+    this.stored = await PersistentSystemStore.open(this.snapshots, () => initialSystem(this.systemId));
+  }
+
+  private get store(): PersistentSystemStore {
+    if (!this.stored) throw new Error('a request reached the system before it was loaded');
+    return this.stored;
+  }
+
+  /** The store, with each change reported to the registry before it is answered. */
   private reportingStore(): SystemStore {
-    const stored = this.stored;
     return {
-      read: () => stored.read(),
+      read: () => this.store.read(),
       update: (fn) =>
         this.serially(async () => {
           let servers = 0;
-          const result = await stored.update((system) => {
+          const result = await this.store.update((system) => {
             const answer = fn(system);
             servers = system.servers.size;
             return answer;
@@ -129,7 +141,7 @@ export class SystemObject extends DurableObject<Env> implements SystemLifecycle 
         }),
       replace: (system) =>
         this.serially(async () => {
-          await stored.replace(system);
+          await this.store.replace(system);
           await this.report(system.servers.size);
         }),
     };

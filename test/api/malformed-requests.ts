@@ -5,8 +5,7 @@
  */
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { ExplainResponseSchema, ServerExplanationSchema } from '../../src/api/explain-routes.js';
-import { FLOAT32_MAX, MAX_BATCH_SIZE, MAX_SERVERS } from '../../src/core/index.js';
+import { ExplainResponseSchema, FLOAT32_MAX, MAX_BATCH_SIZE, MAX_SERVERS, ServerExplanationSchema } from '../../src/core/index.js';
 import { SAMPLES } from '../../src/samples/index.js';
 
 export interface MalformedRequest {

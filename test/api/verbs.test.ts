@@ -313,7 +313,9 @@ describe('model accelerator perf data', () => {
 describe('optimization', () => {
   function coreSolution(optimizer = sample.optimizerData.optimizer) {
     const system = System.fromSpec(sample);
-    return { solution: optimize(system, optimizer).solution, system };
+    const { solution } = optimize(system, optimizer);
+    system.recordOptimization(optimizer, solution);
+    return { solution, system };
   }
 
   it('/optimize on the stored sample equals core optimize on the same data, and sets desired allocations', async () => {
@@ -347,6 +349,7 @@ describe('optimization', () => {
     const other = { system: { ...sample, acceleratorData: { accelerators: sample.acceleratorData.accelerators.filter((a) => a.name !== 'G2') } } };
     const system = System.fromSpec(other.system);
     const expected = optimize(system, other.system.optimizerData.optimizer).solution;
+    system.recordOptimization(other.system.optimizerData.optimizer, expected);
     expect(await call(api, 'POST', '/optimizeOne', other)).toMatchObject({ status: 200, body: expected });
     expect((await call(api, 'GET', '/getAccelerator/G2')).status).toBe(404);
     expect((await call(api, 'GET', '/getServers')).body.servers).toEqual(system.listServers());

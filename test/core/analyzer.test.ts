@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { QueueAnalyzer, type Metrics, type PerfParameters, type RequestSize } from '../../src/core/index.js';
+import { Infeasible, QueueAnalyzer, type Metrics, type PerfParameters, type RequestSize, type Result } from '../../src/core/index.js';
 
 const GRANITE_ON_G2: PerfParameters = { alpha: 17.15, beta: 0.34, gamma: 170, delta: 0.017 };
 const REQUEST: RequestSize = { inTokens: 128, outTokens: 1024 };
 
 function analyzer(batchSize = 19, perf = GRANITE_ON_G2, request = REQUEST, counter?: { evaluations: number }): QueueAnalyzer {
   const created = QueueAnalyzer.create(batchSize, perf, request, counter);
-  if (!(created instanceof QueueAnalyzer)) throw new Error(created.reason);
-  return created;
+  return feasible(created);
+}
+
+function feasible<T>(result: Result<T>): T {
+  if (result instanceof Infeasible) throw new Error(result.reason);
+  return result;
 }
 
 /** Metrics at a rate where the queue is stable. */
@@ -83,8 +87,7 @@ describe('QueueAnalyzer metrics', () => {
 describe('QueueAnalyzer sizing', () => {
   it('finds the largest rate that meets each target', () => {
     const qa = analyzer();
-    const sizing = qa.size({ ttft: 1000, itl: 21, tps: 0 });
-    if (!sizing.feasible) throw new Error(sizing.reason);
+    const sizing = feasible(qa.size({ ttft: 1000, itl: 21, tps: 0 }));
     const atTTFT = stableAt(qa, sizing.rateForTTFT);
     const atITL = stableAt(qa, sizing.rateForITL);
     expect(atTTFT.ttft).toBeCloseTo(1000, 5);
@@ -96,17 +99,16 @@ describe('QueueAnalyzer sizing', () => {
 
   it('a target no load can meet makes the candidate infeasible, saying why', () => {
     const ttft = analyzer().size({ ttft: 100, itl: 0, tps: 0 });
-    expect(ttft.feasible).toBe(false);
-    if (!ttft.feasible) expect(ttft.reason).toMatch(/^TTFT target 100 ms is below 172\.\d+ ms/);
+    expect(ttft).toBeInstanceOf(Infeasible);
+    expect(ttft).toMatchObject({ reason: expect.stringMatching(/^TTFT target 100 ms is below 172\.\d+ ms/) });
     const itl = analyzer().size({ ttft: 0, itl: 17.4, tps: 0 });
-    expect(itl.feasible).toBe(false);
-    if (!itl.feasible) expect(itl.reason).toMatch(/^ITL target 17.4 ms is below 17\.49\d* ms/);
+    expect(itl).toBeInstanceOf(Infeasible);
+    expect(itl).toMatchObject({ reason: expect.stringMatching(/^ITL target 17.4 ms is below 17\.49\d* ms/) });
   });
 
   it('a TPS target sizes at 90% of the saturation rate', () => {
     const qa = analyzer();
-    const sizing = qa.size({ ttft: 0, itl: 0, tps: 5000 });
-    if (!sizing.feasible) throw new Error(sizing.reason);
+    const sizing = feasible(qa.size({ ttft: 0, itl: 0, tps: 5000 }));
     expect(sizing.rateForTPS).toBeCloseTo(qa.maxRate * 1000 * 0.9, 9);
   });
 
@@ -122,10 +124,9 @@ describe('QueueAnalyzer sizing', () => {
       for (const itl of [flat + 5, flat]) {
         const qa = analyzer(batchSize, perf);
         const sizing = qa.size({ ttft: 0, itl, tps: 0 });
-        expect(sizing).toMatchObject({ feasible: true, rateForITL: qa.maxRate * 1000 });
+        expect(sizing).toMatchObject({ rateForITL: qa.maxRate * 1000 });
         // sized by its other targets: here the TTFT
-        const withTTFT = qa.size({ ttft: 2000, itl, tps: 0 });
-        if (!withTTFT.feasible) throw new Error(withTTFT.reason);
+        const withTTFT = feasible(qa.size({ ttft: 2000, itl, tps: 0 }));
         expect(withTTFT.rateForITL).toBe(qa.maxRate * 1000);
         expect(withTTFT.metrics.ttft).toBeCloseTo(2000, 5);
       }
@@ -133,22 +134,22 @@ describe('QueueAnalyzer sizing', () => {
 
     it.each(cases)('%s: a target it misses is infeasible, saying that no load meets it', (_, batchSize, perf, flat) => {
       const sizing = analyzer(batchSize, perf).size({ ttft: 0, itl: flat - 5, tps: 0 });
-      expect(sizing).toEqual({ feasible: false, reason: expect.stringMatching(/^ITL target [\d.]+ ms is below [\d.]+ ms, its value at every load/) });
+      expect(sizing).toBeInstanceOf(Infeasible);
+      expect(sizing).toMatchObject({ reason: expect.stringMatching(/^ITL target [\d.]+ ms is below [\d.]+ ms, its value at every load/) });
     });
   });
 
   it('with beta = delta = 0, TTFT alone sizes a batch of one, with finite numbers', () => {
-    const ttftOnly = analyzer(1, { ...GRANITE_ON_G2, beta: 0, delta: 0 }).size({ ttft: 2000, itl: 0, tps: 0 });
-    if (!ttftOnly.feasible) throw new Error(ttftOnly.reason);
+    const ttftOnly = feasible(analyzer(1, { ...GRANITE_ON_G2, beta: 0, delta: 0 }).size({ ttft: 2000, itl: 0, tps: 0 }));
     expect(Number.isFinite(ttftOnly.metrics.itl) && Number.isFinite(ttftOnly.metrics.ttft)).toBe(true);
     expect(ttftOnly.metrics.ttft).toBeLessThanOrEqual(2000 * (1 + 1e-9));
   });
 
   it('refuses a request that takes no time at all', () => {
     const created = QueueAnalyzer.create(4, { alpha: 0, beta: 0, gamma: 0, delta: 0 }, REQUEST);
-    expect(created).toEqual({ reason: expect.stringMatching(/takes no time/) });
+    expect(created).toEqual(new Infeasible(expect.stringMatching(/takes no time/)));
     const noWork = QueueAnalyzer.create(4, GRANITE_ON_G2, { inTokens: 0, outTokens: 1 });
-    expect(noWork).toEqual({ reason: expect.stringMatching(/takes no time/) });
+    expect(noWork).toEqual(new Infeasible(expect.stringMatching(/takes no time/)));
   });
 
   it('sizes with a bounded number of queue solutions', () => {
@@ -160,7 +161,7 @@ describe('QueueAnalyzer sizing', () => {
     ]) {
       const counter = { evaluations: 0 };
       const sizing = analyzer(19, GRANITE_ON_G2, REQUEST, counter).size({ ttft, itl, tps: 0 });
-      expect(sizing.feasible).toBe(true);
+      expect(sizing).not.toBeInstanceOf(Infeasible);
       // the reference spends over 200 (two bisections of 100 steps plus the ends)
       expect(counter.evaluations).toBeLessThanOrEqual(40);
     }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   batchSizeForChunks,
   decodeWork,
+  Infeasible,
   IterationTimeAnalyzer,
   iterationShare,
   prefillChunks,
@@ -20,7 +21,7 @@ function relative(a: number, b: number): number {
 
 function analyzer(...args: Parameters<typeof IterationTimeAnalyzer.create>): IterationTimeAnalyzer {
   const created = IterationTimeAnalyzer.create(...args);
-  if (!(created instanceof IterationTimeAnalyzer)) throw new Error(created.reason);
+  if (created instanceof Infeasible) throw new Error(created.reason);
   return created;
 }
 
@@ -88,7 +89,7 @@ describe('the service time of the iteration-time model, against values computed 
   });
 
   it('a prompt no iteration budget can take is refused with a reason, not a hang', () => {
-    expect(prefillChunks(1, { inTokens: Number.MAX_SAFE_INTEGER, outTokens: 1 })).toEqual({ reason: expect.stringMatching(/would take more than 16777216 iterations/) });
+    expect(prefillChunks(1, { inTokens: Number.MAX_SAFE_INTEGER, outTokens: 1 })).toEqual(new Infeasible(expect.stringMatching(/would take more than 16777216 iterations/)));
   });
 });
 
@@ -171,7 +172,7 @@ describe("queue-analysis v0.7.0's example problem (its /solve and /target answer
 
   it('target: the largest rates meeting the TTFT and ITL targets, and the metrics at the smaller', () => {
     const sizing = qa.size({ ttft: problem.targetTTFT, itl: problem.targetITL, tps: 0 });
-    if (!sizing.feasible) throw new Error(sizing.reason);
+    if (sizing instanceof Infeasible) throw new Error(sizing.reason);
     // the reference bisects in float32 to within 1e-6 of the target
     expect(relative(sizing.rateForTTFT, expected.target.RPSTargetTTFT)).toBeLessThan(2e-6);
     expect(relative(sizing.rateForITL, expected.target.RPSTargetITL)).toBeLessThan(2e-6);
@@ -207,11 +208,15 @@ describe('the iteration-time analyzer', () => {
     }
     // met (equality included): it constrains nothing
     for (const targets of [{ ttft: 24, itl: 12, tps: 0 }, { ttft: 100, itl: 40, tps: 0 }]) {
-      expect(alphaOnly.size(targets)).toMatchObject({ feasible: true, rateForITL: alphaOnly.maxRate * 1000, rateForTTFT: alphaOnly.maxRate * 1000 });
+      expect(alphaOnly.size(targets)).toMatchObject({ rateForITL: alphaOnly.maxRate * 1000, rateForTTFT: alphaOnly.maxRate * 1000 });
     }
     // missed: no rate meets it
-    expect(alphaOnly.size({ ttft: 0, itl: 11.9, tps: 0 })).toEqual({ feasible: false, reason: 'ITL target 11.9 ms is below 12 ms, its value at every load (it does not change with the load)' });
-    expect(alphaOnly.size({ ttft: 23, itl: 0, tps: 0 })).toEqual({ feasible: false, reason: 'TTFT target 23 ms is below 24 ms, its value at every load (it does not change with the load)' });
+    expect(alphaOnly.size({ ttft: 0, itl: 11.9, tps: 0 })).toEqual(
+      new Infeasible('ITL target 11.9 ms is below 12 ms, its value at every load (it does not change with the load)'),
+    );
+    expect(alphaOnly.size({ ttft: 23, itl: 0, tps: 0 })).toEqual(
+      new Infeasible('TTFT target 23 ms is below 24 ms, its value at every load (it does not change with the load)'),
+    );
   });
 
   it('a queue beyond the batch adds waiting: the same rate gives a longer TTFT and turns fewer away', () => {

@@ -20,7 +20,9 @@ import { ACCELERATORS, PERF, server, systemData } from './builders.js';
 function run(data: unknown): { solution: AllocationSolution; system: System } {
   const parsed = parseWith(SystemDataSchema, data);
   const system = System.fromSpec(parsed.system);
-  const { solution } = optimize(system, parsed.system.optimizerData.optimizer);
+  const spec = parsed.system.optimizerData.optimizer;
+  const { solution } = optimize(system, spec);
+  system.recordOptimization(spec, solution);
   return { solution, system };
 }
 
@@ -325,6 +327,19 @@ describe('greedy under limited capacity', () => {
     expect(counts(exhaustive.solution)).toEqual([5]);
     expect(counts(roundRobin.solution)).toEqual([2, 3]);
     for (const alloc of Object.values(roundRobin.solution.allocations)) expect(alloc.cost).toBe(23 * alloc.numReplicas);
+  });
+
+  it('changes nothing: the same system optimized twice gives the same bytes, and holds what it held', () => {
+    const parsed = parseWith(SystemDataSchema, systemData({ accelerators, servers, capacity: { A100: 0, G2: 4 } }));
+    const system = System.fromSpec(parsed.system);
+    const before = JSON.stringify(system.toSnapshot());
+    const spec = { ...parsed.system.optimizerData.optimizer, saturationPolicy: 'RoundRobin' as const };
+    const first = JSON.stringify(optimize(system, spec).solution);
+    expect(JSON.stringify(system.toSnapshot())).toBe(before);
+    expect(JSON.stringify(optimize(system, spec).solution)).toBe(first);
+    expect(system.optimizer).toEqual(parsed.system.optimizerData.optimizer);
+    system.recordOptimization(spec, optimize(system, spec).solution);
+    expect(system.optimizer).toEqual(spec);
   });
 
   describe('a best-effort allocation reports what its replicas give', () => {

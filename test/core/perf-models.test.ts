@@ -33,7 +33,10 @@ function parsed(data: unknown) {
 function run(data: unknown) {
   const input = parsed(data);
   const system = System.fromSpec(input.system);
-  return { system, ...optimize(system, input.system.optimizerData.optimizer) };
+  const spec = input.system.optimizerData.optimizer;
+  const result = optimize(system, spec);
+  system.recordOptimization(spec, result.solution);
+  return { system, ...result };
 }
 
 function candidatesOf(data: unknown, name: string) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseWith, System, SystemDataSchema, SystemSpecSchema } from '../../src/core/index.js';
+import { parseWith, SNAPSHOT_VERSION, System, SystemDataSchema, SystemSpecSchema } from '../../src/core/index.js';
 import { SAMPLES } from '../../src/samples/index.js';
 
 describe('System', () => {
@@ -29,11 +29,12 @@ describe('System', () => {
     ];
     const load = system.getServer('Premium-granite_13b')!.currentAlloc.load;
     const split = { accelerator: 'G2', numReplicas: 4, maxBatch: 19, cost: 109, itlAverage: 21.2, ttftAverage: 252, load, placements };
-    system.setDesiredAllocations({ 'Premium-granite_13b': split });
+    system.recordOptimization(system.optimizer, { allocations: { 'Premium-granite_13b': split } });
     system.applyDesiredAllocations();
     expect(system.getServer('Premium-granite_13b')!.currentAlloc).toEqual(split);
     // as the stores keep it: JSON, read back through the schema
     const restored = System.fromSnapshot({
+      version: SNAPSHOT_VERSION,
       system: parseWith(SystemSpecSchema, JSON.parse(JSON.stringify(system.toSnapshot().system))),
       models: system.listModelNames(),
     });

@@ -15,9 +15,10 @@ import { build, mergeConfig } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import playgroundConfig from '../../playground/vite.config.ts';
 import {
-  explain,
+  explainResult,
   optimize,
   parseWith,
+  serviceClassOf,
   System,
   SystemDataSchema,
   type MipSolver,
@@ -67,9 +68,8 @@ function coreRun(sample: SampleName | object, arrivalScale: number, flags: Parti
   for (const server of data.system.serverData.servers) server.currentAlloc.load.arrivalRate *= arrivalScale;
   const system = System.fromSpec(data.system);
   const spec = { ...data.system.optimizerData.optimizer, ...flags };
-  // explain() works on a copy of the system, so that optimize() below starts from the same one.
-  const explanation = explain(system, spec, { mipSolver });
-  return { system, explanation, result: optimize(system, spec, { mipSolver }) };
+  const result = optimize(system, spec, { mipSolver });
+  return { system, explanation: explainResult(system, spec, result), result };
 }
 
 interface ShownCell {
@@ -130,7 +130,7 @@ async function expectPageShowsCore(
       continue;
     }
     const bestEffort = result.allocations.get(row.server)!.bestEffort;
-    const target = system.getServiceClassModelTarget(system.serviceClassOf(server), server.model);
+    const target = system.getServiceClassModelTarget(serviceClassOf(server), server.model);
     expect(row.status, row.server).toBe(bestEffort ? 'best-effort' : 'allocated');
     const within = !bestEffort && [expectedSlo(allocation.itlAverage, target?.['slo-itl'] ?? 0, false), expectedSlo(allocation.ttftAverage, target?.['slo-ttft'] ?? 0, false)].every((slo) => slo !== 'missed');
     expect(row.cells.status.text, row.server).toBe(within ? 'within SLO' : bestEffort ? 'best effort' : 'SLO missed');

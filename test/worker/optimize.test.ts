@@ -15,6 +15,7 @@ describe('optimizing in the Worker', () => {
     const sample = smallSample();
     const system = System.fromSpec(sample.system);
     const expected = optimize(system, sample.system.optimizerData.optimizer).solution;
+    system.recordOptimization(sample.system.optimizerData.optimizer, expected);
     const defaultBefore = await readState('');
     expect(await call('POST', '/systems/one/optimizeOne', sample)).toMatchObject({ status: 200, body: expected });
     const servers = (await call('GET', '/systems/one/getServers')).body.servers;
@@ -31,6 +32,7 @@ describe('optimizing in the Worker', () => {
     const spec = { ...sample.system.optimizerData.optimizer, unlimited: true };
     const system = System.fromSpec(sample.system);
     const expected = optimize(system, spec).solution;
+    system.recordOptimization(spec, expected);
     expect(await call('POST', '/systems/stored/optimize', spec)).toMatchObject({ status: 200, body: expected });
     expect((await call('GET', '/systems/stored/getServers')).body.servers).toEqual(JSON.parse(JSON.stringify(system.listServers())));
   });

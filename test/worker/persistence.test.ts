@@ -6,7 +6,8 @@ import { abortAllDurableObjects, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { System } from '../../src/core/index.js';
-import { SqlSystemStore } from '../../src/worker/sql-system-store.js';
+import { PersistentSystemStore } from '../../src/api/index.js';
+import { sqlSnapshotStorage } from '../../src/worker/sql-system-store.js';
 import { call, readState, smallSample } from './client.js';
 
 const stub = (name: string) => env.SYSTEMS.get(env.SYSTEMS.idFromName(name));
@@ -73,8 +74,9 @@ describe('persistence', () => {
   it('a failed storage write leaves the system in memory as it was', async () => {
     await runInDurableObject(stub('failing-disk'), async (_, state) => {
       const failing = { sql: state.storage.sql, transactionSync: () => { throw new Error('disk full'); } };
-      const store = new SqlSystemStore(failing as unknown as DurableObjectStorage);
-      store.load(() => System.fromSpec(smallSample().system));
+      const store = await PersistentSystemStore.open(sqlSnapshotStorage(failing as unknown as DurableObjectStorage), () =>
+        System.fromSpec(smallSample().system),
+      );
       const before = (await store.read()).toSnapshot();
       await expect(store.update((system) => system.removeServer('Free-llama_13b'))).rejects.toThrow('disk full');
       await expect(store.replace(new System())).rejects.toThrow('disk full');
@@ -84,8 +86,7 @@ describe('persistence', () => {
 
   it('an update that throws part-way stores nothing', async () => {
     await runInDurableObject(stub('half-done'), async (_, state) => {
-      const store = new SqlSystemStore(state.storage);
-      store.load(() => System.fromSpec(smallSample().system));
+      const store = await PersistentSystemStore.open(sqlSnapshotStorage(state.storage), () => System.fromSpec(smallSample().system));
       await store.replace(await store.read());
       const rows = state.storage.sql.exec('SELECT * FROM system_snapshot').toArray();
       const failing = store.update((system) => {
@@ -103,16 +104,15 @@ describe('persistence', () => {
     const bytes = new TextEncoder().encode(JSON.stringify(system.toSnapshot())).length;
     expect(bytes).toBeGreaterThan(2 * 1024 * 1024);
     await runInDurableObject(stub('large'), async (_, state) => {
-      const store = new SqlSystemStore(state.storage);
-      store.load(() => new System());
+      const store = await PersistentSystemStore.open(sqlSnapshotStorage(state.storage), () => new System());
       await store.replace(system);
       const rows = state.storage.sql.exec<{ n: number }>('SELECT count(*) AS n FROM system_snapshot').one().n;
       expect(rows).toBeGreaterThanOrEqual(3);
-      const reloaded = new SqlSystemStore(state.storage);
-      reloaded.load(() => new System());
+      const reloaded = await PersistentSystemStore.open(sqlSnapshotStorage(state.storage), () => new System());
       expect((await reloaded.read()).toSnapshot()).toEqual(system.toSnapshot());
     });
     await abortAllDurableObjects();
     expect((await call('GET', `/systems/large/getServer/${encodeURIComponent('sérvér-5999-🚀')}`)).status).toBe(200);
-  });
+    // each load validates the 6000 servers' snapshot (about a second on a busy machine)
+  }, 30_000);
 });
