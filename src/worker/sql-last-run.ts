@@ -23,13 +23,14 @@ export class SqlLastRunStore implements LastRunStore {
   }
 
   save(record: OptimizationRecord): void {
+    // the table may have been dropped with the rest of the system (forget)
+    this.sql.exec(SCHEMA);
     this.sql.exec('INSERT OR REPLACE INTO last_optimization (id, record) VALUES (0, ?)', JSON.stringify(record));
     this.cached = record;
   }
 
-  /** After the system's tables were dropped (deleteSystem): no record, and a table to write the next one. */
+  /** After the system's tables were dropped (deleteSystem): no record; the next save makes the table again. */
   forget(): void {
-    this.sql.exec(SCHEMA);
     this.cached = null;
   }
 
