@@ -21,5 +21,7 @@ export const MAX_MODEL_TARGETS = 100_000;
 
 /** Batch sizes beyond this are not modelled: a replica's queue has 11·N states, and the work grows with N. */
 export const MAX_BATCH_SIZE = 1 << 20;
+/** A MILP iteration budget beyond this is no budget (a run of days). */
+export const MAX_MILP_ITERATIONS = 1e9;
 /** More replicas than this for one server is taken as a sign of a broken input. */
 export const MAX_REPLICAS = 1e9;
