@@ -1,14 +1,12 @@
 /**
- * The reference's sample data and its own solutions, from the steering repository's shared/
- * folder beside this checkout. Tests that need them say so and skip where the folder is absent.
+ * The reference's sample data and its own solutions, copied into test/fixtures/sample-data/
+ * (provenance and license in its README), so that every clone runs the agreement tests.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { AllocationData } from '../src/core/index.js';
 
-export const SAMPLE_DATA_DIR = fileURLToPath(new URL('../../shared/fixtures/sample-data/', import.meta.url));
-export const HAVE_SAMPLE_DATA = existsSync(SAMPLE_DATA_DIR);
-if (!HAVE_SAMPLE_DATA) console.warn(`skipping reference-agreement tests: ${SAMPLE_DATA_DIR} not found`);
+export const SAMPLE_DATA_DIR = fileURLToPath(new URL('./fixtures/sample-data/', import.meta.url));
 
 function readJson(size: string, file: string): unknown {
   return JSON.parse(readFileSync(`${SAMPLE_DATA_DIR}${size}/${file}`, 'utf8'));

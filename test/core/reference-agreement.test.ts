@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeCandidates, optimize, parseWith, System, SystemDataSchema } from '../../src/core/index.js';
 import { SAMPLES } from '../../src/samples/index.js';
-import { HAVE_SAMPLE_DATA, referenceSolution, sampleSystemData } from '../fixtures.js';
+import { referenceSolution, sampleSystemData } from '../fixtures.js';
 
 /** In large, these servers have several candidates of equal cost; the reference picks at random. */
 const RANDOM_TIES = new Set(['Premium-granite_20b', 'Premium-llama3_8b', 'Premium-mistral_7b']);
@@ -10,7 +10,7 @@ function relative(a: number, b: number): number {
   return Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
 }
 
-describe.skipIf(!HAVE_SAMPLE_DATA).each(['small', 'large'] as const)('the %s sample agrees with the reference', (size) => {
+describe.each(['small', 'large'] as const)('the %s sample agrees with the reference', (size) => {
   const data = parseWith(SystemDataSchema, sampleSystemData(size));
   const system = System.fromSpec(data.system);
   const { solution } = optimize(system, data.system.optimizerData.optimizer);
@@ -49,8 +49,8 @@ describe.skipIf(!HAVE_SAMPLE_DATA).each(['small', 'large'] as const)('the %s sam
   }
 });
 
-describe.skipIf(!HAVE_SAMPLE_DATA)('embedded samples', () => {
-  it.each(['small', 'large'] as const)('%s holds the same inputs as the shared sample data', (size) => {
+describe('embedded samples', () => {
+  it.each(['small', 'large'] as const)('%s holds the same inputs as the reference sample data', (size) => {
     expect(parseWith(SystemDataSchema, SAMPLES[size])).toEqual(parseWith(SystemDataSchema, sampleSystemData(size)));
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The HTTP suite against the Worker under a real `wrangler dev` (workerd, local and offline),
  * each test in a system of its own; then what only the Worker does: many systems, the default
- * one, and state that survives a restart with the same --persist-to folder.
+ * one, and state that survives a restart with the same --persist-to folder. The requests go to
+ * the Worker's own workerd, not through wrangler's live-reload proxy (wrangler-dev.ts says why).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,6 +61,12 @@ describe('the Worker: many systems', () => {
     expect(script).toBeDefined();
     expect((await fetch(new URL(`/${script}`, worker.url))).status).toBe(200);
     expect((await call('GET', '/health')).status).toBe(200);
+  });
+
+  it('wrangler dev\'s printed address, its live-reload proxy, serves the same Worker', async () => {
+    expect(worker.proxyUrl.href).not.toBe(worker.url.href);
+    expect(await request(worker.proxyUrl, 'GET', '/health')).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(await readState(worker.proxyUrl, '/systems/default')).toEqual(await readState(worker.url, '/systems/default'));
   });
 
   it('bare verbs use the default system, which starts with the small sample', async () => {

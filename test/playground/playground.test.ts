@@ -1,7 +1,7 @@
 /**
  * The playground end to end: the page is built with Vite, served from a local static server
  * and driven in headless Chromium; what it shows must be what the core computes. Needs
- * Debian's chromium at /usr/bin/chromium (never a downloaded browser); skips without it.
+ * Debian's chromium at /usr/bin/chromium (never a downloaded browser); skips without it, fails in CI.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -26,10 +26,10 @@ import {
 } from '../../src/core/index.js';
 import { loadNodeMipSolver } from '../../src/highs/load-node.js';
 import { SAMPLES } from '../../src/samples/index.js';
+import { prerequisite } from '../prerequisites.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM) console.warn(`skipping the playground end-to-end tests: ${CHROMIUM} not found (apt-get install chromium)`);
+const HAVE_CHROMIUM = prerequisite(existsSync(CHROMIUM), `the playground end-to-end tests need ${CHROMIUM} (apt-get install chromium)`);
 
 /** git-ignored, so that a person can look at the page as the test saw it */
 const SCREENSHOTS = fileURLToPath(new URL('../../dist/screenshots/', import.meta.url));
