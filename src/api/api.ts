@@ -5,6 +5,7 @@
 import { Router, type IRequest } from 'itty-router';
 import { ValidationError, type MipSolver, type OptimizeOptions } from '../core/index.js';
 import { withAccess, type AccessOptions } from './access.js';
+import { IN_PROCESS, type CoreRunner } from './core-runner.js';
 import { ApiError, errorResponse } from './errors.js';
 import { healthRoute, type ApiMode } from './health.js';
 import { jsonResponse } from './json-response.js';
@@ -28,6 +29,8 @@ export interface ApiOptions extends AccessOptions {
    * that other requests do not pay for loading it (the Worker's isolates start often).
    */
   loadMipSolver?: () => Promise<MipSolver>;
+  /** where optimizations run; by default in the caller's thread */
+  runner?: CoreRunner;
 }
 
 export interface Api {
@@ -59,8 +62,8 @@ function verbOf(path: string): string {
   return `/${path.split('/')[1]}`;
 }
 
-export function createApi({ store, mode = 'stateful', optimizeOptions = {}, loadMipSolver, token, corsOrigins }: ApiOptions): Api {
-  const context: RouteContext = { store: withinLimits(store), optimizeOptions, loadMipSolver };
+export function createApi({ store, mode = 'stateful', optimizeOptions = {}, loadMipSolver, runner = IN_PROCESS, token, corsOrigins }: ApiOptions): Api {
+  const context: RouteContext = { store: withinLimits(store), optimizeOptions, loadMipSolver, runner };
   let openApiDocument: unknown;
   const openApiRoute: Route = {
     method: 'GET',

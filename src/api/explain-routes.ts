@@ -11,8 +11,7 @@ import {
   ServerLoadSpecSchema,
   SolvedAllocationSchema,
   System,
-  explain,
-  whatIf,
+  type Explanation,
 } from '../core/index.js';
 import { notFound } from './errors.js';
 import type { Route } from './route.js';
@@ -78,8 +77,8 @@ export const EXPLAIN_ROUTES: readonly Route[] = [
       const spec = request.system.optimizerData.optimizer;
       const system = System.fromSpec(request.system);
       const options = await optimizeOptionsFor(spec, context);
-      if (request.scaleLoad === undefined && request.extraCapacity === undefined) return explain(system, spec, options);
-      return whatIf(system, spec, { scaleLoad: request.scaleLoad, extraCapacity: request.extraCapacity }, options);
+      const scenario = request.scaleLoad === undefined && request.extraCapacity === undefined ? undefined : { scaleLoad: request.scaleLoad, extraCapacity: request.extraCapacity };
+      return context.runner.explain(system, spec, scenario, options);
     },
   },
   {
@@ -91,7 +90,7 @@ export const EXPLAIN_ROUTES: readonly Route[] = [
     handle: async ({ server }, _json, context) => {
       const system = await context.store.read();
       if (!system.servers.has(server)) throw notFound(`server ${server}`);
-      const explanation = explain(system, system.optimizer, await optimizeOptionsFor(system.optimizer, context));
+      const explanation = (await context.runner.explain(system, system.optimizer, undefined, await optimizeOptionsFor(system.optimizer, context))) as Explanation;
       return explanation.servers.find((s) => s.server === server);
     },
   },

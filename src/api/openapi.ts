@@ -152,7 +152,8 @@ function operation(route: Route): JsonSchema {
         description:
           '400 invalid input or over a limit (issues name the fields), 401 no or a wrong bearer token (when ' +
           'the server has one), 404 unknown name or verb, 405 wrong method, 413 body over 5 MB, ' +
-          '422 the optimization cannot be done, 500 a bug',
+          '409 the system changed while it was being optimized, 422 the optimization cannot be done, ' +
+          '500 a bug, 503 too many optimizations at once (Retry-After says when to try again)',
         content: jsonContent(`Error${OUTPUT_SUFFIX}`),
       },
     },

@@ -23,15 +23,15 @@ import {
   ServiceClassSpecSchema,
   SystemDataSchema,
   ValidationError,
-  optimize,
   parseWith,
   System,
+  type AllocationSolution,
   type OptimizeOptions,
   type OptimizerData,
   type OptimizerSpec,
   type ServiceClassSpec,
 } from '../core/index.js';
-import { found, notFound } from './errors.js';
+import { ApiError, found, notFound } from './errors.js';
 import type { Params, Route, RouteContext } from './route.js';
 
 export const ModelNamesSchema = z.array(z.string());
@@ -133,6 +133,18 @@ function isOptimizerData(json: unknown): boolean {
 
 function parseOptimizeRequest(json: unknown): OptimizerData {
   return isOptimizerData(json) ? parseWith(OptimizerDataSchema, json) : { optimizer: parseWith(OptimizerSpecSchema, json) };
+}
+
+/** What an optimization reads of a system: all of it but the desired allocations and the last spec. */
+function inputsOf(system: System): string {
+  const spec = system.toSpec();
+  return JSON.stringify({ ...spec, optimizerData: undefined, serverData: { servers: spec.serverData.servers.map((s) => ({ ...s, desiredAlloc: undefined })) } });
+}
+
+/** Records an optimization's answer as optimize does: each server's desired allocation, and the spec. */
+function recordSolution(system: System, spec: OptimizerSpec, solution: AllocationSolution): void {
+  system.setDesiredAllocations(solution.allocations);
+  system.optimizer = { ...spec };
 }
 
 /** The core's options for `spec`, with the MILP solver loaded if it asks for one. */
@@ -242,14 +254,24 @@ export const VERBS: readonly Route[] = [
   post('/optimize', "Optimize the stored system; sets every server's desired allocation",
     OptimizeRequestSchema, AllocationSolutionSchema, async (data, context) => {
       const options = await optimizeOptionsFor(data.optimizer, context);
-      return context.store.update((system) => optimize(system, data.optimizer, options).solution);
+      // The optimization may run elsewhere and take long: other requests go on meanwhile.
+      const system = await context.store.read();
+      const solution = await context.runner.optimize(system, data.optimizer, options);
+      return context.store.update((current) => {
+        if (inputsOf(current) !== inputsOf(system)) {
+          throw new ApiError(409, 'the system changed while it was being optimized; optimize it again');
+        }
+        recordSolution(current, data.optimizer, solution);
+        return solution;
+      });
     },
     { parse: parseOptimizeRequest }),
   post('/optimizeOne', 'Optimize the given system, which replaces the stored one (the /get verbs read it afterwards)',
     SystemDataSchema, AllocationSolutionSchema, async (data, context) => {
       const spec = data.system.optimizerData.optimizer;
       const system = System.fromSpec(data.system);
-      const { solution } = optimize(system, spec, await optimizeOptionsFor(spec, context));
+      const solution = await context.runner.optimize(system, spec, await optimizeOptionsFor(spec, context));
+      recordSolution(system, spec, solution);
       await context.store.replace(system);
       return solution;
     },

@@ -18,10 +18,13 @@ import {
 } from '../core/index.js';
 import { SERVE_USAGE, serveCommand } from '../node/serve.js';
 import { explanationTable, serverTable } from './explain-table.js';
+import { progressLine } from './progress.js';
 
 const USAGE = `usage:
   inferno-edge optimize FILE [--stats]   optimize the SystemData in FILE ('-' reads stdin);
-                                         --stats writes {"totalMs": ...} to stderr
+                                         --stats writes {"totalMs": ...} to stderr; a MILP
+                                         that runs over a second shows its progress there
+                                         when stderr is a terminal
   inferno-edge explain FILE [--server NAME]   why each server got what it got, as a table;
                                          --server: every candidate of one server
 ${SERVE_USAGE}`;
@@ -44,7 +47,14 @@ async function optimizeCommand(args: string[]): Promise<number> {
     const mipSolver = spec.milpSolver ? await loadNodeMipSolver() : undefined;
     const started = performance.now();
     const system = System.fromSpec(data.system);
-    const { solution } = optimize(system, spec, { mipSolver, now: () => performance.now() });
+    const now = () => performance.now();
+    const progress = progressLine(process.stderr, now);
+    let solution;
+    try {
+      solution = optimize(system, spec, { mipSolver, now, onProgress: progress.report }).solution;
+    } finally {
+      progress.done();
+    }
     const totalMs = performance.now() - started;
     process.stdout.write(`${JSON.stringify(solution, null, 2)}\n`);
     if (stats) process.stderr.write(`${JSON.stringify({ totalMs, servers: system.servers.size })}\n`);
@@ -60,7 +70,14 @@ async function explainCommand(args: string[]): Promise<number> {
   return withSystemData(files, async (data) => {
     const spec = data.system.optimizerData.optimizer;
     const mipSolver = spec.milpSolver ? await loadNodeMipSolver() : undefined;
-    const explanation = explain(System.fromSpec(data.system), spec, { mipSolver, now: () => performance.now() });
+    const now = () => performance.now();
+    const progress = progressLine(process.stderr, now);
+    let explanation;
+    try {
+      explanation = explain(System.fromSpec(data.system), spec, { mipSolver, now, onProgress: progress.report });
+    } finally {
+      progress.done();
+    }
     if (server === undefined) {
       process.stdout.write(`${explanationTable(explanation)}\n`);
       return 0;

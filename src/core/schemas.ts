@@ -234,7 +234,7 @@ export const MilpStageSchema = z.object({
   /** "priority N": serve as many of its servers within SLO as possible; "cost": least total value */
   stage: z.string(),
   /** how the stage ended; "skipped": no time or iterations were left for it */
-  status: z.enum(['optimal', 'time-limit', 'iteration-limit', 'node-limit', 'skipped', 'failed']),
+  status: z.enum(['optimal', 'time-limit', 'iteration-limit', 'skipped', 'failed']),
   /**
    * the best of the feasible solutions the stage could start from: "greedy", the greedy's
    * answer; "heuristic", the previous stage's solution with this priority's servers added (in
@@ -259,7 +259,7 @@ export const SolverSummarySchema = z.object({
   solver: z.string(),
   formulation: z.enum(['single', 'heterogeneous']),
   /** optimal only when every stage was; otherwise the limit that stopped a stage */
-  status: z.enum(['optimal', 'time-limit', 'iteration-limit', 'node-limit', 'failed']),
+  status: z.enum(['optimal', 'time-limit', 'iteration-limit', 'failed']),
   /** whose answer this is: the MILP's, or the greedy's when the MILP found nothing better */
   answer: z.enum(['milp', 'greedy']),
   /** set when a limit cut a stage short: "time" means that a rerun may give another answer */
