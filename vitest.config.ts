@@ -3,6 +3,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // dist/ built, for the tests that run `inferno-edge` and pack the package
+    globalSetup: ['test/global-setup.ts'],
     projects: [
       {
         test: {

@@ -1,7 +1,5 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so `npx inferno-edge` works right after `npm ci`.
-import { register } from 'tsx/esm/api';
+// The `inferno-edge` command: the built CLI (dist/, from `npm run build`, which `npm ci` runs).
+import { main } from '../dist/cli/main.js';
 
-register();
-const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -3,7 +3,7 @@
  * results of running the core (in a worker) on it: allocations table, charts and exports.
  */
 import type { OptimizerSpec, SaturationPolicy } from '../src/core/index.js';
-import { SAMPLES } from '../src/samples/index.js';
+import { isSampleName, SAMPLES, type SampleName } from '../src/samples/index.js';
 import { capacityChart, costChart, headroomChart } from './charts.js';
 import { curlInline, curlWithFile } from './curl.js';
 import { byId, h } from './dom.js';
@@ -70,7 +70,7 @@ function loadDocument(text: string): void {
   });
 }
 
-function loadSample(name: 'small' | 'large'): void {
+function loadSample(name: SampleName): void {
   fileNotes.replaceChildren();
   loadDocument(`${JSON.stringify(SAMPLES[name], null, 2)}\n`);
 }
@@ -284,7 +284,7 @@ async function copyText(text: string): Promise<boolean> {
 // Wiring
 
 sampleSelect.addEventListener('change', () => {
-  if (sampleSelect.value === 'small' || sampleSelect.value === 'large') loadSample(sampleSelect.value);
+  if (isSampleName(sampleSelect.value)) loadSample(sampleSelect.value);
 });
 filesInput.addEventListener('change', () => {
   void loadFiles([...(filesInput.files ?? [])]).finally(() => (filesInput.value = ''));

@@ -52,6 +52,7 @@ export const ExplanationSchema = z.object({
   optimizer: OptimizerSpecSchema,
   totalCost: z.number().describe('cents per hour'),
   servers: z.array(ServerExplanationSchema),
+  warnings: z.array(z.string()).optional().describe('perf data that sized nothing, and the servers it left out'),
 });
 
 const AllocationSummarySchema = z.object({ accelerator: z.string(), numReplicas: z.number(), cost: z.number(), status: StatusSchema });

@@ -5,7 +5,6 @@
  *   inferno-edge serve [--stateless | -F] [--empty]   the REST API
  */
 import { readFile } from 'node:fs/promises';
-import { loadNodeMipSolver } from '../highs/load-node.js';
 import {
   explain,
   OptimizationError,
@@ -16,26 +15,32 @@ import {
   ValidationError,
   type SystemData,
 } from '../core/index.js';
-import { SERVE_USAGE, serveCommand } from '../node/serve.js';
+import type { MipSolver } from '../core/mip-solver.js';
 import { explanationTable, serverTable } from './explain-table.js';
 import { progressLine } from './progress.js';
 
-const USAGE = `usage:
+// The server and HiGHS are imported when a command needs them: `optimize` starts faster without.
+const serveModule = () => import('../node/serve.js');
+const loadMipSolver = async (): Promise<MipSolver> => (await import('../highs/load-node.js')).loadNodeMipSolver();
+
+async function usageText(): Promise<string> {
+  return `usage:
   inferno-edge optimize FILE [--stats]   optimize the SystemData in FILE ('-' reads stdin);
                                          --stats writes {"totalMs": ...} to stderr; a MILP
                                          that runs over a second shows its progress there
                                          when stderr is a terminal
   inferno-edge explain FILE [--server NAME]   why each server got what it got, as a table;
                                          --server: every candidate of one server
-${SERVE_USAGE}`;
+${(await serveModule()).SERVE_USAGE}`;
+}
 
 /** Exit codes: 0 done, 1 the optimization failed (serve: cannot listen), 2 bad usage or invalid input. */
 export async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
   if (command === 'optimize') return optimizeCommand(rest);
   if (command === 'explain') return explainCommand(rest);
-  if (command === 'serve') return serveCommand(rest);
-  process.stderr.write(`${command === undefined ? '' : `unknown command: ${command}\n`}${USAGE}\n`);
+  if (command === 'serve') return (await serveModule()).serveCommand(rest);
+  process.stderr.write(`${command === undefined ? '' : `unknown command: ${command}\n`}${await usageText()}\n`);
   return 2;
 }
 
@@ -44,7 +49,7 @@ async function optimizeCommand(args: string[]): Promise<number> {
   const files = args.filter((arg) => arg !== '--stats');
   return withSystemData(files, async (data) => {
     const spec = data.system.optimizerData.optimizer;
-    const mipSolver = spec.milpSolver ? await loadNodeMipSolver() : undefined;
+    const mipSolver = spec.milpSolver ? await loadMipSolver() : undefined;
     const started = performance.now();
     const system = System.fromSpec(data.system);
     const now = () => performance.now();
@@ -57,6 +62,7 @@ async function optimizeCommand(args: string[]): Promise<number> {
     }
     const totalMs = performance.now() - started;
     process.stdout.write(`${JSON.stringify(solution, null, 2)}\n`);
+    printWarnings(solution.warnings);
     if (stats) process.stderr.write(`${JSON.stringify({ totalMs, servers: system.servers.size })}\n`);
     return 0;
   });
@@ -69,7 +75,7 @@ async function explainCommand(args: string[]): Promise<number> {
   const files = at >= 0 ? [...args.slice(0, at), ...args.slice(at + 2)] : args;
   return withSystemData(files, async (data) => {
     const spec = data.system.optimizerData.optimizer;
-    const mipSolver = spec.milpSolver ? await loadNodeMipSolver() : undefined;
+    const mipSolver = spec.milpSolver ? await loadMipSolver() : undefined;
     const now = () => performance.now();
     const progress = progressLine(process.stderr, now);
     let explanation;
@@ -78,6 +84,7 @@ async function explainCommand(args: string[]): Promise<number> {
     } finally {
       progress.done();
     }
+    printWarnings(explanation.warnings);
     if (server === undefined) {
       process.stdout.write(`${explanationTable(explanation)}\n`);
       return 0;
@@ -92,8 +99,13 @@ async function explainCommand(args: string[]): Promise<number> {
   });
 }
 
-function usage(): number {
-  process.stderr.write(`${USAGE}\n`);
+/** What the answer cannot say by itself goes to stderr, so that stdout stays the answer. */
+function printWarnings(warnings: readonly string[] | undefined): void {
+  for (const warning of warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
+}
+
+async function usage(): Promise<number> {
+  process.stderr.write(`${await usageText()}\n`);
   return 2;
 }
 

@@ -161,7 +161,6 @@ export class QueueAnalyzer {
   size(targets: Targets): Sizing {
     const low = this.metricsAt(this.minRate);
     const high = this.metricsAt(this.maxRate);
-    let rate = this.maxRate;
     let rateForTTFT = this.maxRate;
     let rateForITL = this.maxRate;
     let rateForTPS = this.maxRate;
@@ -177,7 +176,7 @@ export class QueueAnalyzer {
       rateForITL = found;
     }
     if (targets.tps > 0) rateForTPS = this.maxRate * (1 - TPS_STABILITY_MARGIN);
-    rate = Math.min(rateForTTFT, rateForITL, rateForTPS);
+    const rate = Math.min(rateForTTFT, rateForITL, rateForTPS);
     const metrics = rate === this.maxRate ? high : this.metricsAt(rate);
     return {
       feasible: true,

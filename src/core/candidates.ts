@@ -3,9 +3,9 @@
  * meet the server's SLOs, their cost, and their value (the transition penalty from the current
  * allocation), or the reason there is none.
  */
-import { QueueAnalyzer, type Sizing } from './analyzer.js';
 import { f32 } from './float32.js';
 import { MAX_BATCH_SIZE, MAX_REPLICAS } from './limits.js';
+import { NO_USABLE_PARAMETERS, perfModelOf, sizeReplica, zeroLoadFigures, type ReplicaModel, type SizingCache } from './perf-models.js';
 import type { EvaluationCounter } from './queue-model.js';
 import { FLOAT32_MAX, type AcceleratorSpec, type AllocationData, type ModelAcceleratorPerfData, type ModelTarget, type ServerSpec } from './schemas.js';
 import { byName, LOWEST_PRIORITY, type System } from './system.js';
@@ -35,7 +35,7 @@ export interface Candidate {
   /** accelerator units (of its type) one replica takes: accCount × multiplicity */
   unitsPerReplica: number;
   /** the replica's queueing model; absent for zero-load candidates */
-  analyzer?: QueueAnalyzer;
+  analyzer?: ReplicaModel;
 }
 
 export interface RejectedAccelerator {
@@ -71,14 +71,6 @@ export function transitionPenalty(from: AllocationData, to: { accelerator: strin
   }
   return f32(f32(ACCELERATOR_PENALTY_FACTOR * f32(fromCost + to.cost)) + f32(to.cost - fromCost));
 }
-
-interface SizedModel {
-  analyzer: QueueAnalyzer;
-  sizing: Sizing;
-}
-
-/** Sizing depends only on these inputs, so servers that share them share the work. */
-type SizingCache = Map<string, SizedModel | { reason: string }>;
 
 export interface CandidateOptions {
   counter?: EvaluationCounter;
@@ -148,6 +140,7 @@ function candidateOn(acc: AcceleratorSpec, perf: ModelAcceleratorPerfData, conte
   const { server, target } = context;
   const current = server.currentAlloc;
   const load = current.load;
+  const model = perfModelOf(perf);
   const instances = perf.accCount > 0 ? perf.accCount : 1;
   const placed = (numReplicas: number, batchSize: number) => {
     const alloc = {
@@ -167,26 +160,23 @@ function candidateOn(acc: AcceleratorSpec, perf: ModelAcceleratorPerfData, conte
       return { ...empty, value: transitionPenalty(current, empty), itl: 0, ttft: 0, rho: 0, maxRatePerReplica: 0, totalRate: 0 };
     }
     const batchSize = server.maxBatchSize > 0 ? server.maxBatchSize : perf.maxBatchSize;
-    const alpha = f32(perf.decodeParms.alpha);
-    const beta = f32(perf.decodeParms.beta);
-    const gamma = f32(perf.prefillParms.gamma);
-    const delta = f32(perf.prefillParms.delta);
     // No load: the latencies of a single request, as the reference reports them.
-    return withinRange({
-      ...placed(server.minNumReplicas, batchSize),
-      itl: alpha + beta,
-      ttft: gamma + delta,
-      rho: 0,
-      maxRatePerReplica: (1000 * batchSize) / (gamma + delta + alpha + beta * batchSize) || 0,
-      totalRate: 0,
-    });
+    return withinRange({ ...placed(server.minNumReplicas, batchSize), ...zeroLoadFigures(model, batchSize), rho: 0, totalRate: 0 });
   }
+  if (model.kind === 'none') return NO_USABLE_PARAMETERS;
 
   const outTokens = load.avgOutTokens;
   const batchSize =
     server.maxBatchSize > 0 ? server.maxBatchSize : Math.max(Math.floor((perf.maxBatchSize * perf.atTokens) / outTokens), 1);
   if (batchSize > MAX_BATCH_SIZE) return `batch size ${batchSize} exceeds the limit of ${MAX_BATCH_SIZE}`;
-  const sized = sizeModel(context.cache, batchSize, perf, load.avgInTokens, outTokens, target, context.counter);
+  const sized = sizeReplica(context.cache, {
+    model,
+    batchSize,
+    queueSize: server.maxQueueSize ?? 0,
+    request: { inTokens: load.avgInTokens, outTokens },
+    targets: target,
+    counter: context.counter,
+  });
   if ('reason' in sized) return sized.reason;
   const { analyzer, sizing } = sized;
   if (!sizing.feasible) return sizing.reason;
@@ -216,30 +206,4 @@ function withinRange(candidate: Candidate): Candidate | string {
     if (!(Math.abs(candidate[field]) <= FLOAT32_MAX)) return `${field} ${candidate[field]} is beyond the float32 range of the answer`;
   }
   return candidate;
-}
-
-function sizeModel(
-  cache: SizingCache,
-  batchSize: number,
-  perf: { decodeParms: { alpha: number; beta: number }; prefillParms: { gamma: number; delta: number } },
-  inTokens: number,
-  outTokens: number,
-  target: { 'slo-ttft': number; 'slo-itl': number; 'slo-tps': number },
-  counter?: EvaluationCounter,
-): SizedModel | { reason: string } {
-  const params = {
-    alpha: f32(perf.decodeParms.alpha),
-    beta: f32(perf.decodeParms.beta),
-    gamma: f32(perf.prefillParms.gamma),
-    delta: f32(perf.prefillParms.delta),
-  };
-  const targets = { ttft: f32(target['slo-ttft']), itl: f32(target['slo-itl']), tps: f32(target['slo-tps']) };
-  const key = [batchSize, params.alpha, params.beta, params.gamma, params.delta, inTokens, outTokens, targets.ttft, targets.itl, targets.tps].join('|');
-  let sized = cache.get(key);
-  if (!sized) {
-    const analyzer = QueueAnalyzer.create(batchSize, params, { inTokens, outTokens }, counter);
-    sized = analyzer instanceof QueueAnalyzer ? { analyzer, sizing: analyzer.size(targets) } : analyzer;
-    cache.set(key, sized);
-  }
-  return sized;
 }

@@ -5,6 +5,7 @@
 import { f32, shortestFloat32 } from './float32.js';
 import type { Allocation, CapacityRefusal } from './greedy.js';
 import { optimize, type OptimizeOptions, type OptimizeResult, type SolverKind } from './optimize.js';
+import { NO_USABLE_PARAMETERS } from './perf-models.js';
 import type { OptimizerSpec, ServerLoadSpec, SolvedAllocation } from './schemas.js';
 import type { System } from './system.js';
 
@@ -51,6 +52,8 @@ export interface Explanation {
   /** cents per hour, all allocations */
   totalCost: number;
   servers: ServerExplanation[];
+  /** the solution's warnings (perf data that sized nothing), if any */
+  warnings?: string[];
 }
 
 /** Explains the optimization of `system` under `spec`, leaving `system` unchanged. */
@@ -59,7 +62,7 @@ export function explain(system: System, spec: OptimizerSpec, options: OptimizeOp
   return explainResult(copy, spec, optimize(copy, spec, options));
 }
 
-export function explainResult(system: System, spec: OptimizerSpec, result: OptimizeResult): Explanation {
+export function explainResult(system: System, optimizerSpec: OptimizerSpec, result: OptimizeResult): Explanation {
   const servers = result.candidates.map((s): ServerExplanation => {
     const spec = system.servers.get(s.server);
     const className = spec ? system.serviceClassOf(spec) : '';
@@ -90,9 +93,12 @@ export function explainResult(system: System, spec: OptimizerSpec, result: Optim
     const needed = feasible.find((c) => c.accelerator === allocation?.accelerator)?.numReplicas ?? 0;
     const { status, decision: why } = decide(s.reason, s.candidates.length > 0 && feasible.length === 0, feasible.length, allocation, needed, refusals, result.solver, spec);
     const missesItl = status === 'allocated' && target && target['slo-itl'] > 0 && (allocation?.itl ?? 0) > target['slo-itl'] * (1 + 1e-9);
+    const noParameters = status === 'unallocated' && feasible.length === 0 && s.rejected.length > 0 && s.rejected.every((r) => r.reason === NO_USABLE_PARAMETERS);
     const decision = missesItl
       ? `${why}; its ITL of ${shortestFloat32(allocation?.itl ?? 0)} ms misses the ${target['slo-itl']} ms target: here the ITL cannot change with the load (batch size 1, or beta 0), and such a target is sized as the reference does`
-      : why;
+      : noParameters
+        ? `no accelerator has usable performance parameters for model ${spec?.model ?? ''} (see each candidate)`
+        : why;
     return {
       server: s.server,
       class: className,
@@ -107,7 +113,9 @@ export function explainResult(system: System, spec: OptimizerSpec, result: Optim
     };
   });
   const totalCost = shortestFloat32(Object.values(result.solution.allocations).reduce((sum, a) => f32(sum + a.cost), 0));
-  return { solver: result.solver, optimizer: { ...spec }, totalCost, servers };
+  const explanation: Explanation = { solver: result.solver, optimizer: { ...optimizerSpec }, totalCost, servers };
+  if (result.solution.warnings) explanation.warnings = [...result.solution.warnings];
+  return explanation;
 }
 
 function refusalText(refusal: CapacityRefusal, solver: SolverKind): string {

@@ -7,6 +7,7 @@
  */
 import { type Candidate, type ServerCandidates } from './candidates.js';
 import { f32 } from './float32.js';
+import { bestEffortMetrics } from './perf-models.js';
 import type { SaturationPolicy } from './schemas.js';
 import { byName } from './system.js';
 
@@ -203,10 +204,20 @@ function bestEffort(unallocated: Entry[], context: Context): void {
   }
 }
 
-/** A candidate cut down to `numReplicas`, its cost and value scaled alike (float32). */
+/**
+ * A candidate cut down to `numReplicas`, its cost and value scaled alike (float32), with the
+ * latencies of the replicas it gets where its model can tell (perf-models.ts).
+ */
 function reduced(candidate: Candidate, numReplicas: number): Allocation {
   const factor = f32(numReplicas / candidate.numReplicas);
-  return { ...candidate, numReplicas, cost: f32(candidate.cost * factor), value: f32(candidate.value * factor), bestEffort: true };
+  return {
+    ...candidate,
+    numReplicas,
+    cost: f32(candidate.cost * factor),
+    value: f32(candidate.value * factor),
+    ...bestEffortMetrics(candidate, numReplicas),
+    bestEffort: true,
+  };
 }
 
 function replicasThatFit(context: Context, candidate: Candidate): number {

@@ -23,5 +23,10 @@ export const MAX_MODEL_TARGETS = 100_000;
 export const MAX_BATCH_SIZE = 1 << 20;
 /** A MILP iteration budget beyond this is no budget (a run of days). */
 export const MAX_MILP_ITERATIONS = 1e9;
+/**
+ * A server's maxQueueSize (perfParms models). The states beyond the batch are summed in closed
+ * form, so the work does not grow with it; the bound keeps the rare direct sums near saturation short.
+ */
+export const MAX_QUEUE_SIZE = 1 << 20;
 /** More replicas than this for one server is taken as a sign of a broken input. */
 export const MAX_REPLICAS = 1e9;

@@ -785,11 +785,11 @@ function buildLayout(
       return columns;
     }
     const { pricing } = server;
-    const cost = stage.kind === 'cost';
+    const costStage = stage.kind === 'cost';
     const canStay = candidates.some((c) => c.accelerator === pricing.current);
     const canMove = candidates.some((c) => c.accelerator !== pricing.current);
     // Unable to stay, a served server moves every current replica.
-    const served = column(cost ? pricing.base + (canStay ? 0 : pricing.perMovedReplica * pricing.currentReplicas) : counted(server) ? 1 : 0, 1);
+    const served = column(costStage ? pricing.base + (canStay ? 0 : pricing.perMovedReplica * pricing.currentReplicas) : counted(server) ? 1 : 0, 1);
     columns.served = served;
     if (held(server)) addTerm(countRow(server.s.priority), served, 1);
     const load: MipRow = { lower: 0, upper: UNBOUNDED, indices: [served], values: [-candidates[0].totalRate] };
@@ -798,7 +798,7 @@ function buildLayout(
     const replicas: MipRow = { lower: 0, upper: UNBOUNDED, indices: [served], values: [-server.fewestReplicas] };
     const movesTo: MipRow = { lower: -UNBOUNDED, upper: 0, indices: [], values: [] };
     for (const candidate of candidates) {
-      const index = column(cost ? (pricing.perReplica.get(candidate) ?? 0) : 0, candidate.numReplicas);
+      const index = column(costStage ? (pricing.perReplica.get(candidate) ?? 0) : 0, candidate.numReplicas);
       columns.parts.push({ column: index, candidate });
       addTerm(load, index, candidate.maxRatePerReplica);
       addTerm(replicas, index, 1);
@@ -808,7 +808,7 @@ function buildLayout(
       else addTerm(movesTo, index, 1);
     }
     rows.push(load, replicas);
-    if (cost && canStay && canMove) {
+    if (costStage && canStay && canMove) {
       // moves = 1 when a replica goes elsewhere; then movedReplicas ≥ current replicas − those that stay.
       columns.moves = column(0, 1);
       addTerm(movesTo, columns.moves, -candidates.filter((c) => c.accelerator !== pricing.current).reduce((sum, c) => sum + c.numReplicas, 0));

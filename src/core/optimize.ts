@@ -11,6 +11,7 @@ import { shortestFloat32 } from './float32.js';
 import { solveGreedy, type Allocation, type CapacityRefusal } from './greedy.js';
 import { solveMilp, type MilpProgress } from './milp.js';
 import type { MipSolver } from './mip-solver.js';
+import { reportsBestEffortLatency } from './perf-models.js';
 import type { EvaluationCounter } from './queue-model.js';
 import {
   DEFAULT_MILP_TIME_LIMIT,
@@ -20,6 +21,7 @@ import {
   type SolvedAllocation,
 } from './schemas.js';
 import type { System } from './system.js';
+import { perfDataWarnings } from './warnings.js';
 
 /** The optimization cannot be done as asked (not a problem with the input's form). */
 export class OptimizationError extends Error {
@@ -106,13 +108,15 @@ export function optimize(system: System, spec: OptimizerSpec, options: OptimizeO
   }
   for (const { server } of candidates) {
     const allocation = allocations.get(server);
-    const spec = system.servers.get(server);
-    if (allocation && spec) solution.allocations[server] = solvedAllocation(allocation, spec.currentAlloc.load);
+    const serverSpec = system.servers.get(server);
+    if (allocation && serverSpec) solution.allocations[server] = solvedAllocation(allocation, serverSpec.currentAlloc.load);
   }
   system.setDesiredAllocations(solution.allocations);
   system.optimizer = { ...spec };
   const ordered: AllocationSolution = { allocations: solution.allocations };
   if (solution.summary) ordered.summary = solution.summary;
+  const warnings = perfDataWarnings(system, candidates, allocations);
+  if (warnings.length > 0) ordered.warnings = warnings;
   return { solution: ordered, candidates, allocations, solver, refusals };
 }
 
@@ -144,5 +148,7 @@ function solvedAllocation(allocation: Allocation, load: AllocationData['load']):
       ttftAverage: shortestFloat32(p.ttft),
     }));
   }
+  // Marked where its latencies are those of the replicas it got (the seed's model keeps the full allocation's).
+  if (allocation.bestEffort && reportsBestEffortLatency(allocation)) data.bestEffort = true;
   return data;
 }

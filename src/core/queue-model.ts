@@ -108,7 +108,7 @@ export function solveQueue(
 }
 
 /** Sums over j = 1..m of r^j and of j·r^j, and r^m. */
-function geometricTail(r: number, m: number): { sum: number; sumJ: number; last: number } {
+export function geometricTail(r: number, m: number): { sum: number; sumJ: number; last: number } {
   if (m === 0) return { sum: 0, sumJ: 0, last: 1 };
   const gap = 1 - r;
   if (Math.abs(gap) < 1e-6) {
@@ -128,5 +128,101 @@ function geometricTail(r: number, m: number): { sum: number; sumJ: number; last:
     sum: (r * (1 - last)) / gap,
     sumJ: (r * (1 - (m + 1) * last + m * last * r)) / (gap * gap),
     last,
+  };
+}
+
+/**
+ * The same queue for any state-dependent service rate: `serviceRates[n - 1]` is the rate (requests
+ * per ms) with n requests in service, n = 1..N, and beyond N it stays that of N. The queue holds
+ * `queueStates` requests beyond the batch (0: a loss system, arrivals finding the batch full are
+ * turned away). Any lambda > 0 is allowed: above the highest service rate the queue fills, arrivals
+ * are turned away and the throughput saturates.
+ *
+ * Used where the service time is not A + B·n (solveQueue's fast path). O(N) per evaluation: the
+ * weights are taken relative to the most likely state, so that none overflows, and the states
+ * beyond N are summed in closed form, from whichever end is the heavier.
+ */
+export function solveBirthDeath(
+  serviceRates: Float64Array,
+  queueStates: number,
+  lambda: number,
+  counter?: EvaluationCounter,
+): QueueSolution {
+  if (counter) counter.evaluations++;
+  const batchSize = serviceRates.length;
+  // The most likely state in 0..N: a running weight relative to the best state so far.
+  let mode = 0;
+  let relative = 1;
+  for (let n = 1; n <= batchSize; n++) {
+    relative *= lambda / serviceRates[n - 1];
+    if (relative >= 1) {
+      mode = n;
+      relative = 1;
+    }
+  }
+  // Weights relative to the mode (none above 1): upwards to N, then downwards to 0. The states
+  // below N are also summed apart: in a loss system state N is the full one, and the throughput
+  // is taken from the others' weight, not from 1 minus the blocking probability (which rounds to
+  // 0 in deep overload).
+  let sumWeights = 1;
+  let sumBelowN = mode < batchSize ? 1 : 0;
+  let sumInService = mode;
+  let weight = 1;
+  for (let n = mode + 1; n <= batchSize; n++) {
+    weight *= lambda / serviceRates[n - 1];
+    sumWeights += weight;
+    if (n < batchSize) sumBelowN += weight;
+    sumInService += n * weight;
+  }
+  const weightAtN = weight;
+  weight = 1;
+  for (let n = mode; n >= 1; n--) {
+    weight *= serviceRates[n - 1] / lambda;
+    sumWeights += weight;
+    sumBelowN += weight;
+    sumInService += (n - 1) * weight;
+  }
+
+  // States N + j, j = 1..Q: weight w(N)·r^j.
+  const ratio = lambda / serviceRates[batchSize - 1];
+  let tailWeight: number;
+  let tailQueued: number;
+  let fullWeight: number;
+  let notFullWeight: number;
+  if (queueStates === 0) {
+    tailWeight = 0;
+    tailQueued = 0;
+    fullWeight = weightAtN;
+    notFullWeight = sumBelowN;
+  } else if (ratio <= 1) {
+    const { sum, sumJ, last } = geometricTail(ratio, queueStates);
+    tailWeight = weightAtN * sum;
+    tailQueued = weightAtN * sumJ;
+    fullWeight = weightAtN * last;
+    notFullWeight = sumWeights + weightAtN * (sum - last);
+  } else {
+    // Overloaded: the full queue is the most likely state. Sum from there, as w(K)·s^i with
+    // s = 1/r, i = Q - j, rescaling the states up to N if w(K) would exceed 1.
+    const logFull = Math.log(weightAtN) + queueStates * Math.log(ratio);
+    fullWeight = 1;
+    if (logFull > 0) {
+      const scale = Math.exp(-logFull);
+      sumWeights *= scale;
+      sumInService *= scale;
+    } else {
+      fullWeight = Math.exp(logFull);
+    }
+    const { sum, sumJ } = geometricTail(1 / ratio, queueStates - 1);
+    tailWeight = fullWeight * (1 + sum);
+    tailQueued = fullWeight * (queueStates * (1 + sum) - sumJ);
+    notFullWeight = sumWeights + fullWeight * sum;
+  }
+  const total = sumWeights + tailWeight;
+  const inService = sumInService + batchSize * tailWeight;
+  return {
+    throughput: (lambda * notFullWeight) / total,
+    avgNumInSystem: (inService + tailQueued) / total,
+    avgNumInService: inService / total,
+    blockingProbability: fullWeight / total,
   };
 }

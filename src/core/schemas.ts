@@ -15,6 +15,7 @@ import {
   MAX_MILP_ITERATIONS,
   MAX_MODEL_PERF,
   MAX_MODEL_TARGETS,
+  MAX_QUEUE_SIZE,
   MAX_SERVERS,
   MAX_SERVICE_CLASSES,
 } from './limits.js';
@@ -44,19 +45,19 @@ function goObject<S extends z.ZodRawShape>(shape: S) {
 
 const name = () => z.string().default('');
 const flag = () => z.boolean().default(false);
-const count = (max = Number.MAX_SAFE_INTEGER, tooLarge = 'is too large') =>
+const wholeNumber = (max: number, tooLarge: string) =>
   z
     .number()
     .int({ message: 'must be a whole number' })
     .min(0, { message: 'must not be negative' })
-    .max(max, { message: tooLarge })
-    .default(0);
-const float32 = () =>
+    .max(max, { message: tooLarge });
+const count = (max = Number.MAX_SAFE_INTEGER, tooLarge = 'is too large') => wholeNumber(max, tooLarge).default(0);
+const float32Value = () =>
   z
     .number()
     .min(0, { message: 'must not be negative' })
-    .max(FLOAT32_MAX, { message: 'is beyond the float32 range' })
-    .default(0);
+    .max(FLOAT32_MAX, { message: 'is beyond the float32 range' });
+const float32 = () => float32Value().default(0);
 /** An array of at most `limit` items (limits.ts), counted before any item is read. */
 const list = <T extends z.ZodType>(item: T, limit: number, what: string) =>
   z.array(item).max(limit, { message: `at most ${limit} ${what} are allowed` }).default([]);
@@ -85,6 +86,15 @@ export const CapacityDataSchema = goObject({ count: list(AcceleratorCountSchema,
 
 export const DecodeParmsSchema = goObject({ alpha: float32(), beta: float32() });
 export const PrefillParmsSchema = goObject({ gamma: float32(), delta: float32() });
+/** Today's Inferno (optimizer-light): iteration time = alpha + beta·computed tokens + gamma·transferred tokens (ms). */
+export const PerfParmsSchema = goObject({
+  /** ms per iteration, whatever the batch holds */
+  alpha: float32(),
+  /** ms per token computed (prefill and decode) */
+  beta: float32(),
+  /** ms per token of KV cache read */
+  gamma: float32(),
+});
 
 export const ModelAcceleratorPerfDataSchema = goObject({
   name: name(),
@@ -96,6 +106,11 @@ export const ModelAcceleratorPerfDataSchema = goObject({
   decodeParms: DecodeParmsSchema.prefault({}),
   /** prefill time = gamma + delta * inputTokens * batchSize (ms) */
   prefillParms: PrefillParmsSchema.prefault({}),
+  /**
+   * Today's iteration-time model; kept only when given. An entry is sized by the model whose
+   * parameters it carries, perfParms first (docs/semantics.md).
+   */
+  perfParms: PerfParmsSchema.optional(),
 });
 export const ModelDataSchema = goObject({ models: list(ModelAcceleratorPerfDataSchema, MAX_MODEL_PERF, 'perf data entries') });
 
@@ -119,6 +134,8 @@ export const ServiceClassDataSchema = goObject({ serviceClasses: list(ServiceCla
 export const ServerLoadSpecSchema = goObject({
   /** requests per minute */
   arrivalRate: float32(),
+  /** requests per minute served (optimizer-light's field): read and echoed, never computed; kept only when given */
+  throughput: float32Value().optional(),
   avgInTokens: count(),
   avgOutTokens: count(),
 });
@@ -143,6 +160,8 @@ export const ServerSpecSchema = goObject({
   minNumReplicas: count(),
   /** 0: derived from the perf data */
   maxBatchSize: count(MAX_BATCH_SIZE, `must be at most ${MAX_BATCH_SIZE} (the batch size limit)`),
+  /** requests waiting beyond the batch, for perfParms models (0: none); kept only when given */
+  maxQueueSize: wholeNumber(MAX_QUEUE_SIZE, `must be at most ${MAX_QUEUE_SIZE} (the queue size limit)`).optional(),
   currentAlloc: AllocationDataSchema.prefault({}),
   desiredAlloc: AllocationDataSchema.prefault({}),
 });
@@ -286,13 +305,17 @@ export const SolvedAllocationSchema = z.object({
   cost: z.number(),
   itlAverage: z.number(),
   ttftAverage: z.number(),
-  load: z.object({ arrivalRate: z.number(), avgInTokens: z.number(), avgOutTokens: z.number() }),
+  load: z.object({ arrivalRate: z.number(), throughput: z.number().optional(), avgInTokens: z.number(), avgOutTokens: z.number() }),
   placements: z.array(PlacementSchema).optional(),
+  /** fewer replicas than the SLOs need (saturation policy); ITL/TTFT are those of the replicas given */
+  bestEffort: z.boolean().optional(),
 });
 
 export const AllocationSolutionSchema = z.object({
   allocations: z.record(z.string(), SolvedAllocationSchema),
   summary: SolverSummarySchema.optional(),
+  /** what the answer cannot say by itself: perf data that sized nothing, and the servers it left out */
+  warnings: z.array(z.string()).optional(),
 });
 
 export type PowerSpec = z.output<typeof PowerSpecSchema>;

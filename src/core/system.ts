@@ -53,7 +53,9 @@ function sortedValues<V>(map: ReadonlyMap<string, V>): V[] {
 }
 
 function clonePerf(perf: ModelAcceleratorPerfData): ModelAcceleratorPerfData {
-  return { ...perf, decodeParms: { ...perf.decodeParms }, prefillParms: { ...perf.prefillParms } };
+  const copy = { ...perf, decodeParms: { ...perf.decodeParms }, prefillParms: { ...perf.prefillParms } };
+  if (perf.perfParms) copy.perfParms = { ...perf.perfParms };
+  return copy;
 }
 
 /** A copy with exactly the seed's fields (solutions may carry extensions such as placements). */

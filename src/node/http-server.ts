@@ -63,7 +63,8 @@ async function send(req: IncomingMessage, res: ServerResponse, response: Respons
 }
 
 export function createNodeServer({ api, staticDir, log = console.log }: NodeServerOptions): Server {
-  return createServer(async (req, res) => {
+  // answers every failure itself (a JSON 500), so its promise needs no one to await it
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     const isRead = req.method === 'GET' || req.method === 'HEAD';
     const body = isRead ? undefined : bodyStream(req);
@@ -87,7 +88,8 @@ export function createNodeServer({ api, staticDir, log = console.log }: NodeServ
       if (body && !body.locked) await body.cancel().catch(() => undefined);
     }
     log(`${req.method} ${req.url} ${status} ${(performance.now() - started).toFixed(1)}ms`);
-  });
+  };
+  return createServer((req, res) => void handle(req, res));
 }
 
 /** Starts `server` on host:port (port 0: any free port) and answers the URL it listens on. */

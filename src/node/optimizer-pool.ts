@@ -42,7 +42,8 @@ export interface PoolOptions {
 export const RETRY_AFTER_SECONDS = 5;
 export const DEFAULT_MAX_RUNS = 16;
 
-const THREAD_SCRIPT = new URL('./optimizer-thread.mjs', import.meta.url);
+/** Built (dist/): the compiled thread. From the TypeScript source (tests): a bootstrap that loads it through tsx. */
+const THREAD_SCRIPT = new URL(import.meta.url.endsWith('.ts') ? './optimizer-thread.mjs' : './optimizer-thread.js', import.meta.url);
 
 interface Pending {
   job: Job;

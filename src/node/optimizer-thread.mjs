@@ -1,4 +1,5 @@
-// A worker thread of the optimizer pool: loads the TypeScript through tsx, as bin/inferno-edge.mjs does.
+// A worker thread of the optimizer pool run from the TypeScript source (tests): loads it through tsx
+// (a dev dependency). The built package runs dist/node/optimizer-thread.js instead.
 import { register } from 'tsx/esm/api';
 
 register();

@@ -5,7 +5,9 @@
  * isolate, on first use.
  */
 import loadHighs, { type Highs, type InitOptions } from 'highs';
-import highsWasm from '../../node_modules/highs/build/highs.wasm';
+// a link to the pinned highs package's file (the build copies it into dist/worker), so that the
+// import resolves from the sources and from the installed package alike
+import highsWasm from './highs.wasm';
 import type { MipSolver } from '../core/mip-solver.js';
 import { highsMipSolver } from '../highs/highs-solver.js';
 

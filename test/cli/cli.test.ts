@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { optimize, parseWith, System, SystemDataSchema } from '../../src/core/index.js';
 import { SAMPLES } from '../../src/samples/index.js';
+import { readOptimizerLightJson } from '../optimizer-light-fixtures.js';
 
 const BIN = new URL('../../bin/inferno-edge.mjs', import.meta.url).pathname;
 
@@ -82,5 +83,48 @@ describe('inferno-edge explain', () => {
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toBe('server nobody not found\n');
     expect(cli(['explain', largeFile, '--server']).status).toBe(2);
+  });
+});
+
+/** Each test starts the CLI (about 2 s on a loaded machine): the default 5 s is too short for two. */
+describe("today's Inferno data (perfParms) on the command line", { timeout: 60_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'inferno-today-'));
+  // llm-inferno/sample-data's own consolidated file, as a new user downloads it
+  const todayFile = join(dir, 'system-data.json');
+  writeFileSync(todayFile, JSON.stringify(readOptimizerLightJson('small/system-data.json')));
+  // the same, with a tuner that has not converged on granite_13b yet: all its perfParms zero
+  const untuned = structuredClone(readOptimizerLightJson('small/system-data.json')) as {
+    system: { modelData: { models: { name: string; perfParms: Record<string, number> }[] } };
+  };
+  for (const perf of untuned.system.modelData.models) if (perf.name === 'granite_13b') perf.perfParms = { alpha: 0, beta: 0, gamma: 0 };
+  const untunedFile = join(dir, 'untuned.json');
+  writeFileSync(untunedFile, JSON.stringify(untuned));
+
+  it('optimize allocates every server, quietly', () => {
+    const { status, stdout, stderr } = cli(['optimize', todayFile]);
+    expect(status).toBe(0);
+    expect(Object.keys(JSON.parse(stdout).allocations)).toHaveLength(15);
+    expect(stderr).toBe('');
+  });
+
+  it('optimize says on stderr which perf data sized nothing and which servers were left out; stdout stays the answer', () => {
+    const { status, stdout, stderr } = cli(['optimize', untunedFile]);
+    expect(status).toBe(0);
+    const solution = JSON.parse(stdout);
+    expect(Object.keys(solution.allocations).filter((name) => name.endsWith('granite_13b'))).toEqual([]);
+    expect(Object.keys(solution.allocations)).toHaveLength(12);
+    const lines = stderr.trim().split('\n');
+    expect(lines).toEqual(solution.warnings.map((warning: string) => `warning: ${warning}`));
+    expect(lines.filter((line) => /^warning: model granite_13b on \S+ has no usable performance parameters/.test(line))).toHaveLength(6);
+    expect(lines.filter((line) => /^warning: server \S+-granite_13b is left without an allocation/.test(line))).toHaveLength(3);
+  });
+
+  it('explain prints the same warnings on stderr, and why each such server got nothing', () => {
+    const { status, stdout, stderr } = cli(['explain', untunedFile]);
+    expect(status).toBe(0);
+    const parsed = parseWith(SystemDataSchema, untuned);
+    const { warnings } = optimize(System.fromSpec(parsed.system), parsed.system.optimizerData.optimizer).solution;
+    expect(stderr).toBe(warnings!.map((warning) => `warning: ${warning}\n`).join(''));
+    expect(stdout).toMatch(/Premium-granite_13b .* unallocated .* no accelerator has usable performance parameters for model granite_13b/);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   computeCandidates,
   MAX_BATCH_SIZE,
+  NO_USABLE_PARAMETERS,
   OptimizationError,
   optimize,
   parseWith,
@@ -137,11 +138,16 @@ describe('inputs the reference cannot handle', () => {
     expect(result.rejected.map((r) => r.reason)).toEqual(Array(3).fill(expect.stringMatching(/takes no time/)));
   });
 
-  it('all-zero perf parameters are infeasible, not a hang', () => {
+  it('all-zero perf parameters are infeasible, not a hang, and the answer says so', () => {
     const perf = [{ name: 'granite_13b', acc: 'G2', maxBatchSize: 8, atTokens: 512 }];
-    const result = candidatesOf(systemData({ perf, servers: [server({ name: 's' })] }), 's');
+    const data = systemData({ perf, servers: [server({ name: 's' })] });
+    const result = candidatesOf(data, 's');
     expect(result.candidates).toEqual([]);
-    expect(result.rejected.find((r) => r.accelerator === 'G2')?.reason).toMatch(/takes no time/);
+    expect(result.rejected.find((r) => r.accelerator === 'G2')?.reason).toBe(NO_USABLE_PARAMETERS);
+    expect(run(data).solution.warnings).toEqual([
+      expect.stringMatching(/^model granite_13b on G2 has no usable performance parameters .*: 1 server with load skipped it$/),
+      expect.stringMatching(/^server s is left without an allocation; model granite_13b has no usable performance parameters on G2/),
+    ]);
   });
 
   it('beta = delta = 0 gives finite numbers or a reason (the reference prints NaN)', () => {

@@ -18,8 +18,8 @@ function scaledSample(scale: number): { system: { serverData: { servers: { curre
   return data;
 }
 
-export function describeLoad(name: string, target: HttpTarget): void {
-  describe(name, { timeout: 60_000 }, () => {
+export function describeLoad(title: string, target: HttpTarget): void {
+  describe(title, { timeout: 60_000 }, () => {
     const call = (method: string, path: string, body?: unknown) => request(target.base(), method, path, body);
 
     it(`${CONCURRENT} concurrent /optimizeOne calls, each answered with its own system's solution`, async () => {

@@ -138,21 +138,24 @@ describe('inferno-edge serve with INFERNO_STATE_FILE', () => {
     /** per lane, the accelerators it asked for, in order, and how many were acknowledged */
     const sent: string[][] = Array.from({ length: lanes }, () => []);
     const acknowledged = Array.from({ length: lanes }, () => 0);
-    // a fixed sequence of kill moments (ms after the writes start): "random", but the same every run
+    // a fixed sequence of kill moments (ms after a round's first acknowledged write, so that each
+    // round has one however slow the machine): "random", but the same every run
     const killAfter = [150, 40, 320, 90];
     for (const [round, delay] of killAfter.entries()) {
       const server = startServe(file, ['--empty']);
       const base = await server.listening;
       // the restarted server answers what the file held
-      const held = (await (await fetch(new URL('/getAccelerators', base))).json()) as { accelerators: AcceleratorSpec[] };
+      const answered = (await (await fetch(new URL('/getAccelerators', base))).json()) as { accelerators: AcceleratorSpec[] };
       const fromFile = stored(file).system.acceleratorData.accelerators;
-      expect(held.accelerators).toEqual(fromFile);
+      expect(answered.accelerators).toEqual(fromFile);
       if (round === 0) {
         // a system of some size, so that each write takes a while and a kill may land inside one
         const servers = Array.from({ length: 2000 }, (_, i) => ({ name: `bulk-${i}`, class: 'Premium', model: 'm' }));
         expect((await fetch(new URL('/setServers', base), { method: 'POST', body: JSON.stringify({ servers }) })).status).toBe(200);
       }
       let killed = false;
+      let firstAcknowledged: () => void;
+      const acknowledgedOnce = new Promise<void>((resolve) => (firstAcknowledged = resolve));
       const writing = Array.from({ length: lanes }, async (_, lane) => {
         while (!killed) {
           const name = `lane-${lane}-${String(sent[lane].length).padStart(4, '0')}`;
@@ -162,11 +165,14 @@ describe('inferno-edge serve with INFERNO_STATE_FILE', () => {
             await response.arrayBuffer();
             if (response.status !== 200) throw new Error(`addAccelerator answered ${response.status}`);
             acknowledged[lane] = sent[lane].length;
+            firstAcknowledged();
           } catch (error) {
             if (!killed) throw error;
           }
         }
       });
+      // a write that fails before any is acknowledged fails the test here
+      await Promise.race([acknowledgedOnce, Promise.all(writing)]);
       await new Promise((resolve) => setTimeout(resolve, delay));
       killed = true;
       server.child.kill('SIGKILL');
@@ -186,7 +192,7 @@ describe('inferno-edge serve with INFERNO_STATE_FILE', () => {
       }
       expect(names.size).toBe(sent.reduce((total, lane) => total + lane.length, 0));
     }
-    expect(acknowledged.every((count) => count > 0)).toBe(true);
+    expect(acknowledged.reduce((total, count) => total + count, 0)).toBeGreaterThanOrEqual(killAfter.length);
     expect(existsSync(file)).toBe(true);
   }, 60_000);
 });

@@ -25,7 +25,7 @@ import {
   type SolverSummary,
 } from '../../src/core/index.js';
 import { loadNodeMipSolver } from '../../src/highs/load-node.js';
-import { SAMPLES } from '../../src/samples/index.js';
+import { SAMPLES, type SampleName } from '../../src/samples/index.js';
 import { prerequisite } from '../prerequisites.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -57,7 +57,7 @@ function serveStatic(root: string): Promise<Server> {
 }
 
 /** The core's own run of a sample, and its explanation, as the page should show them. */
-function coreRun(sample: 'small' | 'large', arrivalScale: number, flags: Partial<OptimizerSpec> = {}, mipSolver?: MipSolver) {
+function coreRun(sample: SampleName, arrivalScale: number, flags: Partial<OptimizerSpec> = {}, mipSolver?: MipSolver) {
   const data = parseWith(SystemDataSchema, SAMPLES[sample]);
   for (const server of data.system.serverData.servers) server.currentAlloc.load.arrivalRate *= arrivalScale;
   const system = System.fromSpec(data.system);
@@ -102,7 +102,7 @@ function expectedSlo(value: number, target: number, bestEffort: boolean): string
 /** Every server has a row that shows what the core decided for it, and the total is theirs. */
 async function expectPageShowsCore(
   page: Page,
-  sample: 'small' | 'large',
+  sample: SampleName,
   arrivalScale: number,
   flags: Partial<OptimizerSpec> = {},
   mipSolver?: MipSolver,
@@ -239,7 +239,7 @@ async function runAndWait(page: Page, runs: number, arrivalScale = 1): Promise<v
 
 describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 60_000 }, () => {
   let temp: string;
-  let server: Server;
+  let pageServer: Server;
   let context: BrowserContext;
   let page: Page;
   let origin: string;
@@ -250,8 +250,8 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 60
     temp = mkdtempSync(join(tmpdir(), 'inferno-playground-'));
     const outDir = join(temp, 'site');
     await build(mergeConfig(playgroundConfig, { configFile: false, logLevel: 'warn', build: { outDir, emptyOutDir: true } }));
-    server = await serveStatic(outDir);
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    pageServer = await serveStatic(outDir);
+    origin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
     context = await chromium.launchPersistentContext(join(temp, 'profile'), {
       executablePath: CHROMIUM,
       headless: true,
@@ -278,7 +278,7 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 60
 
   afterAll(async () => {
     await context?.close();
-    await new Promise((done) => (server ? server.close(done) : done(undefined)));
+    await new Promise((done) => (pageServer ? pageServer.close(done) : done(undefined)));
     if (temp) rmSync(temp, { recursive: true, force: true });
   });
 
@@ -406,5 +406,15 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 60
     await page.keyboard.press('Escape');
     await page.waitForSelector('[data-testid="explanation"]', { state: 'hidden' });
     expect(await row.evaluate((element) => element === element.ownerDocument.activeElement)).toBe(true);
+  });
+
+  it("offers today's sample (perfParms) beside the seed's, and shows what the core computes for it", async () => {
+    await page.getByTestId('sample').selectOption('today-small');
+    await page.getByTestId('arrival-scale').fill('0');
+    await page.waitForSelector('[data-testid="run"]:not([disabled])');
+    await expect.poll(() => page.getByTestId('doc-status').textContent()).toBe('Valid SystemData.');
+    const runs = Number(await page.getByTestId('results').getAttribute('data-runs'));
+    await runAndWait(page, runs + 1);
+    await expectPageShowsCore(page, 'today-small', 1);
   });
 });

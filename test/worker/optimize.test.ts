@@ -1,7 +1,8 @@
 /** /optimize and /optimizeOne through a system's Durable Object, greedy and MILP (HiGHS in workerd). */
 import { abortAllDurableObjects } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { optimize, System } from '../../src/core/index.js';
+import { optimize, parseWith, System, SystemDataSchema } from '../../src/core/index.js';
+import { SAMPLES } from '../../src/samples/index.js';
 import { loadWorkerMipSolver } from '../../src/worker/load-highs.js';
 import { call, readState, smallSample } from './client.js';
 
@@ -48,4 +49,16 @@ describe('optimizing in the Worker', () => {
     expect(Object.keys(milp.body.allocations).sort()).toEqual(Object.keys(greedy.allocations).sort());
     expect(totalCost(milp.body.allocations)).toBeLessThanOrEqual(totalCost(greedy.allocations));
   }, 60_000);
+
+  it("today's format (perfParms): what core optimize answers, kept through the Durable Object", async () => {
+    const today = parseWith(SystemDataSchema, SAMPLES['today-small']);
+    const system = System.fromSpec(today.system);
+    const expected = optimize(system, today.system.optimizerData.optimizer).solution;
+    expect(Object.keys(expected.allocations)).toHaveLength(15);
+    expect(await call('POST', '/systems/today/optimizeOne', SAMPLES['today-small'])).toMatchObject({ status: 200, body: expected });
+    await abortAllDurableObjects();
+    const models = (await call('GET', '/systems/today/getModel/granite_13b')).body.models;
+    expect(models.map((m: { perfParms: unknown }) => m.perfParms)).toEqual(system.getModel('granite_13b')!.models.map((m) => m.perfParms));
+    expect(models.every((m: { perfParms?: { alpha: number } }) => (m.perfParms?.alpha ?? 0) > 0)).toBe(true);
+  });
 });

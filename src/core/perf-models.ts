@@ -1,0 +1,133 @@
+/**
+ * Which performance model sizes a perf entry, and the little that differs between the two models
+ * outside their analyzers. The seed's model (decodeParms/prefillParms, analyzer.ts) and today's
+ * iteration-time model (perfParms, iteration-time.ts) share everything else: batch size, replicas,
+ * cost, solvers.
+ *
+ * An entry is sized by the model whose parameters it carries: perfParms when any of them is
+ * non-zero, else decodeParms/prefillParms when any of those is. An entry that carries both uses
+ * perfParms (what today's tuners write) and the answer says that the others were ignored. One
+ * with neither sizes nothing: a model tuner that has not converged yet writes zeros.
+ */
+import { QueueAnalyzer, type Metrics, type PerfParameters, type RequestSize, type Sizing, type Targets } from './analyzer.js';
+import { f32 } from './float32.js';
+import { IterationTimeAnalyzer, type IterationTimeParameters } from './iteration-time.js';
+import type { EvaluationCounter } from './queue-model.js';
+import { FLOAT32_MAX, type ModelAcceleratorPerfData } from './schemas.js';
+
+/** What candidates need of a replica's performance model, whichever it is. */
+export interface ReplicaModel {
+  readonly batchSize: number;
+  /** requests per ms: the stable range */
+  readonly minRate: number;
+  readonly maxRate: number;
+  size(targets: Targets): Sizing;
+  metricsAtRate(requestsPerSecond: number): Metrics;
+}
+
+export type PerfModel =
+  | { kind: 'iteration-time'; parameters: IterationTimeParameters; ignored: 'decodeParms/prefillParms' | undefined }
+  | { kind: 'prefill-decode'; parameters: PerfParameters }
+  | { kind: 'none' };
+
+/** The reason given to every candidate whose perf entry has no usable parameters. */
+export const NO_USABLE_PARAMETERS =
+  'no usable performance parameters: perfParms and decodeParms/prefillParms are missing or all zero (a model tuner may not have converged yet)';
+
+/** The model that sizes `perf`, with its parameters as float32 (as the references read them). */
+export function perfModelOf(perf: ModelAcceleratorPerfData): PerfModel {
+  const seed = {
+    alpha: f32(perf.decodeParms.alpha),
+    beta: f32(perf.decodeParms.beta),
+    gamma: f32(perf.prefillParms.gamma),
+    delta: f32(perf.prefillParms.delta),
+  };
+  const seedUsable = seed.alpha > 0 || seed.beta > 0 || seed.gamma > 0 || seed.delta > 0;
+  if (perf.perfParms) {
+    const parameters = { alpha: f32(perf.perfParms.alpha), beta: f32(perf.perfParms.beta), gamma: f32(perf.perfParms.gamma) };
+    if (parameters.alpha > 0 || parameters.beta > 0 || parameters.gamma > 0) {
+      return { kind: 'iteration-time', parameters, ignored: seedUsable ? 'decodeParms/prefillParms' : undefined };
+    }
+  }
+  return seedUsable ? { kind: 'prefill-decode', parameters: seed } : { kind: 'none' };
+}
+
+/**
+ * A server without load is given minNumReplicas replicas without sizing; the latencies reported are
+ * those of a lone request as each reference computes them (0 without parameters), and the max rate
+ * per replica is the references' rough figure.
+ */
+export function zeroLoadFigures(model: PerfModel, batchSize: number): { itl: number; ttft: number; maxRatePerReplica: number } {
+  if (model.kind === 'prefill-decode') {
+    const { alpha, beta, gamma, delta } = model.parameters;
+    return { itl: alpha + beta, ttft: gamma + delta, maxRatePerReplica: (1000 * batchSize) / (gamma + delta + alpha + beta * batchSize) || 0 };
+  }
+  if (model.kind === 'iteration-time') {
+    const { alpha, beta, gamma } = model.parameters;
+    const itl = alpha + beta;
+    const ttft = itl + gamma * batchSize;
+    return { itl, ttft, maxRatePerReplica: (1000 * batchSize) / (ttft + alpha + beta * batchSize) || 0 };
+  }
+  return { itl: 0, ttft: 0, maxRatePerReplica: 0 };
+}
+
+export interface SizedReplica {
+  analyzer: ReplicaModel;
+  sizing: Sizing;
+}
+
+/** Sizing depends only on these inputs, so servers that share them share the work. */
+export type SizingCache = Map<string, SizedReplica | { reason: string }>;
+
+export interface SizingInputs {
+  model: Exclude<PerfModel, { kind: 'none' }>;
+  batchSize: number;
+  /** requests waiting beyond the batch (the iteration-time model; the seed's queue is 10·N) */
+  queueSize: number;
+  request: RequestSize;
+  targets: { 'slo-ttft': number; 'slo-itl': number; 'slo-tps': number };
+  counter?: EvaluationCounter;
+}
+
+/** The replica's analyzer and its sizing for the targets, or why none can be built; cached. */
+export function sizeReplica(cache: SizingCache, inputs: SizingInputs): SizedReplica | { reason: string } {
+  const { model, batchSize, request, counter } = inputs;
+  const targets = { ttft: f32(inputs.targets['slo-ttft']), itl: f32(inputs.targets['slo-itl']), tps: f32(inputs.targets['slo-tps']) };
+  const queueSize = model.kind === 'iteration-time' ? inputs.queueSize : 0;
+  const key = [model.kind, batchSize, queueSize, ...Object.values(model.parameters), request.inTokens, request.outTokens, targets.ttft, targets.itl, targets.tps].join('|');
+  let sized = cache.get(key);
+  if (!sized) {
+    const analyzer =
+      model.kind === 'iteration-time'
+        ? IterationTimeAnalyzer.create(batchSize, queueSize, model.parameters, request, counter)
+        : QueueAnalyzer.create(batchSize, model.parameters, request, counter);
+    sized = 'reason' in analyzer ? analyzer : { analyzer, sizing: analyzer.size(targets) };
+    cache.set(key, sized);
+  }
+  return sized;
+}
+
+/**
+ * Whether the candidate's model gives the latencies of a best-effort allocation at the load it
+ * actually gets. The iteration-time model analyzes any rate (above the stable range the queue
+ * fills and turns requests away, so the numbers stay finite). The seed's model, for now, keeps
+ * the figures of the full allocation for its best-effort allocations, as its reference does.
+ */
+export function reportsBestEffortLatency(candidate: { analyzer?: ReplicaModel }): boolean {
+  return candidate.analyzer instanceof IterationTimeAnalyzer;
+}
+
+/**
+ * ITL, TTFT and occupancy of `numReplicas` replicas taking the server's whole load, where the
+ * model can tell. A latency beyond float32 (absurd parameters and a long queue, deep in overload)
+ * is reported as the largest float32, so that every client can still read it.
+ */
+export function bestEffortMetrics(
+  candidate: { analyzer?: ReplicaModel; totalRate: number },
+  numReplicas: number,
+): { itl: number; ttft: number; rho: number } | undefined {
+  if (!reportsBestEffortLatency(candidate) || !candidate.analyzer || numReplicas <= 0) return undefined;
+  const metrics = candidate.analyzer.metricsAtRate(candidate.totalRate / numReplicas);
+  const readable = (ms: number) => Math.min(Math.max(ms, -FLOAT32_MAX), FLOAT32_MAX);
+  return { itl: readable(metrics.itl), ttft: readable(metrics.ttft), rho: metrics.rho };
+}
