@@ -228,7 +228,7 @@ export function solveMilp(candidates: readonly ServerCandidates[], solver: MipSo
         relativeGap: RELATIVE_GAP,
         relaxation,
         ...(relaxation ? {} : { start: startValues(layout, start.assignment, servers, heterogeneous) }),
-        ...(relaxation && options.iterationLimit !== undefined ? { iterationLimit: Math.max(options.iterationLimit - iterations, 0) } : {}),
+        ...(options.iterationLimit !== undefined ? { iterationLimit: Math.max(options.iterationLimit - iterations, 0) } : {}),
         checkpoint: (p) => {
           if (!relaxation) progress(p.incumbent ?? objective(start.assignment), tighter(p.bound, bound));
           if (options.now() >= stageDeadline) stoppedBy = 'time';
@@ -796,7 +796,7 @@ function buildLayout(
     // No split takes fewer replicas in all than the fewest one accelerator takes alone: the
     // rates imply it, and it carries minNumReplicas (which every candidate's count respects).
     const replicas: MipRow = { lower: 0, upper: UNBOUNDED, indices: [served], values: [-server.fewestReplicas] };
-    const movesTo: MipRow = { lower: -UNBOUNDED, upper: 0, indices: [], values: [] };
+    const elsewhere: number[] = [];
     for (const candidate of candidates) {
       const index = column(costStage ? (pricing.perReplica.get(candidate) ?? 0) : 0, candidate.numReplicas);
       columns.parts.push({ column: index, candidate });
@@ -805,15 +805,17 @@ function buildLayout(
       rows.push({ lower: -UNBOUNDED, upper: 0, indices: [index, served], values: [1, -candidate.numReplicas] });
       addTerm(capacityRow(candidate.acceleratorType), index, candidate.unitsPerReplica);
       if (candidate.accelerator === pricing.current) columns.current = index;
-      else addTerm(movesTo, index, 1);
+      else elsewhere.push(index);
     }
     rows.push(load, replicas);
     if (costStage && canStay && canMove) {
-      // moves = 1 when a replica goes elsewhere; then movedReplicas ≥ current replicas − those that stay.
-      columns.moves = column(0, 1);
-      addTerm(movesTo, columns.moves, -candidates.filter((c) => c.accelerator !== pricing.current).reduce((sum, c) => sum + c.numReplicas, 0));
+      // moves = 1 when a replica goes elsewhere (one row per accelerator: a tighter relaxation
+      // than one row for all); then movedReplicas ≥ current replicas − those that stay.
+      const moves = column(0, 1);
+      columns.moves = moves;
+      for (const index of elsewhere) rows.push({ lower: -UNBOUNDED, upper: 0, indices: [index, moves], values: [1, -upper[index]] });
       columns.movedReplicas = column(pricing.perMovedReplica, pricing.currentReplicas);
-      rows.push(movesTo, {
+      rows.push({
         lower: 0,
         upper: UNBOUNDED,
         indices: [columns.movedReplicas, columns.current as number, columns.moves],

@@ -66,7 +66,10 @@ export interface MipOptions {
    * bound, and its values are fractional
    */
   relaxation?: boolean;
-  /** simplex iterations at most (an LP: a MIP is bounded through `checkpoint`) */
+  /**
+   * simplex iterations at most: an LP's own limit; a MIP's is checked at `checkpoint`, or, where
+   * the solver cannot call back, stands for a node limit
+   */
   iterationLimit?: number;
   /** a feasible solution to start from (not with `relaxation`) */
   start?: number[];

@@ -5,10 +5,22 @@
 import type { Highs, HighsCallbackMap } from 'highs';
 import type { MipAnswer, MipModel, MipOptions, MipProgress, MipSolver, MipStatus } from '../core/mip-solver.js';
 
-export function highsMipSolver(highs: Highs): MipSolver {
+export interface HighsSolverOptions {
+  /**
+   * Whether HiGHS may call back into JavaScript (`checkpoint`). highs-js compiles a small wasm
+   * function for each callback at run time, which a Worker forbids: there a MIP is bounded by
+   * HiGHS's own node limit instead, derived from the iteration budget.
+   */
+  callbacks?: boolean;
+}
+
+/** Simplex iterations a branch-and-bound node is taken to cost, where a node limit stands for an iteration budget. */
+const ITERATIONS_PER_NODE = 100;
+
+export function highsMipSolver(highs: Highs, { callbacks = true }: HighsSolverOptions = {}): MipSolver {
   return {
     name: `HiGHS ${highs.version.string}`,
-    solve: (model, options) => solveWithHighs(highs, model, options),
+    solve: (model, options) => solveWithHighs(highs, model, options, callbacks),
   };
 }
 
@@ -18,7 +30,7 @@ function finite(value: unknown): number | undefined {
   return Number.isFinite(number) ? number : undefined;
 }
 
-function solveWithHighs(highs: Highs, model: MipModel, options: MipOptions): MipAnswer {
+function solveWithHighs(highs: Highs, model: MipModel, options: MipOptions, callbacks: boolean): MipAnswer {
   const numCols = model.cost.length;
   const numRows = model.rows.length;
   const starts = [0];
@@ -38,7 +50,10 @@ function solveWithHighs(highs: Highs, model: MipModel, options: MipOptions): Mip
       output_flag: false,
       time_limit: Math.max(options.timeLimitSeconds, 0.001),
       mip_rel_gap: options.relativeGap,
-      ...(options.iterationLimit !== undefined ? { simplex_iteration_limit: options.iterationLimit } : {}),
+      ...(options.iterationLimit !== undefined && options.relaxation ? { simplex_iteration_limit: options.iterationLimit } : {}),
+      ...(options.iterationLimit !== undefined && !options.relaxation && !callbacks
+        ? { mip_max_nodes: Math.max(1, Math.floor(options.iterationLimit / ITERATIONS_PER_NODE)) }
+        : {}),
     });
     instance.passModel({
       numCols,
@@ -53,7 +68,7 @@ function solveWithHighs(highs: Highs, model: MipModel, options: MipOptions): Mip
       ...(options.relaxation ? {} : { integrality: new Array(numCols).fill(highs.constants.variableType.integer) }),
     });
     if (options.start && !options.relaxation) instance.setSolution({ colValue: options.start });
-    const { modelStatus } = instance.run(callbacksFor(highs, options));
+    const { modelStatus } = instance.run(callbacks ? callbacksFor(highs, options) : {});
     const status = statusOf(highs, modelStatus);
     const work = options.relaxation
       ? { nodes: 0, lpIterations: Number(instance.info.get('simplex_iteration_count')) }
@@ -114,6 +129,9 @@ function statusOf(highs: Highs, modelStatus: number): MipStatus {
     case statuses.interrupted:
       return 'interrupted';
     case statuses.iterationLimit:
+      return 'iteration-limit';
+    // mip_max_nodes (an iteration budget where there are no callbacks) stops HiGHS with "solution limit"
+    case statuses.solutionLimit:
       return 'iteration-limit';
     case statuses.infeasible:
       return 'infeasible';
