@@ -31,7 +31,10 @@ export interface Row {
   peakRssMB?: number;
   /** MB */
   heapDeltaMB?: number;
-  /** Worker cases: median CPU ms of workerd per request (an upper bound: proxy and HTTP included) */
+  /** the fastest and slowest run (cli row) */
+  minMs?: number;
+  maxMs?: number;
+  /** Worker cases: median CPU ms of workerd per request (an upper bound: HTTP included) */
   cpuMs?: number;
   /** MILP cases: servers within SLO by priority ("P1/P2/…"), the answer's against the greedy's */
   withinSLO?: string;
@@ -131,6 +134,44 @@ function workerCases(settings: Settings): BenchCase[] {
   }));
 }
 
+const BIN = fileURLToPath(new URL('../bin/inferno-edge.mjs', import.meta.url));
+
+/**
+ * The command as a user runs it: the whole `inferno-edge optimize` process on the large sample,
+ * Node's start, loading the built JavaScript and writing the answer included, by the wall clock.
+ * Runs against dist/ (npm run build); one untimed run first warms the file cache.
+ */
+function cliCase(settings: Settings): BenchCase {
+  return {
+    name: 'cli',
+    measure() {
+      const file = `${SYSTEMS_DIR}cli-sample-large.json`;
+      writeFileSync(file, JSON.stringify(SAMPLES.large));
+      const once = () => {
+        const started = performance.now();
+        execFileSync(process.execPath, [BIN, 'optimize', file], { stdio: ['ignore', 'ignore', 'inherit'] });
+        return performance.now() - started;
+      };
+      once();
+      const times: number[] = [];
+      // more runs than the core cases: a process start varies more than the optimization
+      const runs = settings.maxRuns * 3;
+      while (times.length < runs && (times.length === 0 || times.reduce((a, b) => a + b, 0) < settings.budgetMs)) times.push(once());
+      times.sort((a, b) => a - b);
+      const large = SAMPLES.large as { system: { serverData: { servers: unknown[] }; acceleratorData: { accelerators: unknown[] } } };
+      return {
+        case: 'cli: inferno-edge optimize (sample-large)',
+        servers: large.system.serverData.servers.length,
+        candidates: large.system.serverData.servers.length * large.system.acceleratorData.accelerators.length,
+        runs: times.length,
+        medianMs: times[Math.floor((times.length - 1) / 2)],
+        minMs: times[0],
+        maxMs: times.at(-1),
+      };
+    },
+  };
+}
+
 function generated(name: string, options: GeneratorOptions, settings: Settings): BenchCase {
   return coreCase(name, () => generateSystem({ seed: SEED, ...options }), settings);
 }
@@ -158,6 +199,7 @@ function benchCases(settings: Settings): BenchCase[] {
     generated(q ? 'gen-10-small-out' : 'gen-100-small-out', { servers: q ? 10 : 100, smallOutTokens: true }, settings),
     capacityBoundMilp(1000, settings),
     ...(q ? [] : [capacityBoundMilp(5000, settings), capacityBoundMilp(10000, settings)]),
+    cliCase(settings),
     ...workerCases(settings),
   ];
 }
@@ -174,6 +216,7 @@ function table(rows: readonly Row[]): string {
     'candidates',
     'runs',
     'median ms',
+    'min–max ms',
     'µs/candidate',
     'max N',
     'allocated',
@@ -191,6 +234,7 @@ function table(rows: readonly Row[]): string {
     String(row.candidates),
     String(row.runs),
     fixed(row.medianMs, 1),
+    row.minMs === undefined || row.maxMs === undefined ? '-' : `${row.minMs.toFixed(0)}–${row.maxMs.toFixed(0)}`,
     fixed(usPerCandidate(row), 1),
     fixed(row.maxBatchSize, 0),
     fixed(row.allocated, 0),

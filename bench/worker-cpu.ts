@@ -5,10 +5,10 @@
  * For the sample's own spec (greedy) and with milpSolver, it sends one cold request (a new
  * system's Durable Object; with milpSolver, HiGHS loaded in the isolate too), then N warm ones
  * to that system, and reports per request:
- * - wall ms, as the client sees it (HTTP through wrangler's local proxy included);
+ * - wall ms, as the client sees it (HTTP to the Worker's own workerd, as the tests call it);
  * - CPU ms of the workerd process over the request: every thread's run time from
  *   /proc/PID/task/TID/schedstat (Linux). An upper bound on the request's own CPU time: it
- *   includes the local proxy, HTTP, and any background work of workerd meanwhile.
+ *   includes HTTP and any background work of workerd (wrangler's idle proxy too) meanwhile.
  *
  * Standalone rather than a case of bench/run.ts: its cases are synchronous measure() calls
  * whose rows have no CPU column, and this one keeps wrangler dev running across requests.

@@ -1,5 +1,5 @@
 /**
- * Prerequisites that npm does not install (Debian's chromium). Where one is missing, a developer's
+ * Prerequisites that npm does not install (Debian's chromium, prometheus). Where one is missing, a developer's
  * run skips the tests that need it and prints why; in CI (CI set, as `.ci/run` has it) the run fails.
  */
 export const IN_CI = Boolean(process.env.CI) && !['false', '0'].includes(process.env.CI!);

@@ -15,15 +15,25 @@ import {
   type WhatIf,
   type WhatIfResult,
 } from '../core/index.js';
+import { runFactsOf, type RunFacts } from './metrics.js';
+
+/** An optimization's answer, with what the metrics keep of it. */
+export interface OptimizationOutcome {
+  solution: AllocationSolution;
+  facts: RunFacts;
+}
 
 export interface CoreRunner {
   /** The solution of `system` (left unchanged) under `spec`. */
-  optimize(system: System, spec: OptimizerSpec, options: OptimizeOptions): Promise<AllocationSolution>;
+  optimize(system: System, spec: OptimizerSpec, options: OptimizeOptions): Promise<OptimizationOutcome>;
   /** Why each server of `system` gets what it gets; with a scenario, against that scenario. */
   explain(system: System, spec: OptimizerSpec, scenario: WhatIf | undefined, options: OptimizeOptions): Promise<Explanation | WhatIfResult>;
 }
 
 export const IN_PROCESS: CoreRunner = {
-  optimize: async (system, spec, options) => optimize(system.clone(), spec, options).solution,
+  optimize: async (system, spec, options) => {
+    const result = optimize(system.clone(), spec, options);
+    return { solution: result.solution, facts: runFactsOf(result) };
+  },
   explain: async (system, spec, scenario, options) => (scenario ? whatIf(system, spec, scenario, options) : explain(system, spec, options)),
 };

@@ -71,6 +71,7 @@ export const EXPLAIN_ROUTES: readonly Route[] = [
     path: '/explain',
     summary: 'Explain the optimization of the given system (stored state unchanged); with scaleLoad or extraCapacity, a what-if',
     stateless: true,
+    access: 'read',
     request: ExplainRequestSchema,
     response: ExplainResponseSchema,
     handle: async (_params, json, context) => {
@@ -87,6 +88,7 @@ export const EXPLAIN_ROUTES: readonly Route[] = [
     path: '/explain/:server',
     summary: 'Explain one server of the stored system, under the optimizer spec it was last optimized with',
     stateless: true,
+    access: 'read',
     response: ServerExplanationSchema,
     handle: async ({ server }, _json, context) => {
       const system = await context.store.read();

@@ -13,6 +13,8 @@ export function healthRoute(mode: ApiMode): Route {
     path: '/health',
     summary: 'Whether the API answers, and in which mode',
     stateless: true,
+    access: 'read',
+    systemless: true,
     response: HealthSchema,
     handle: async () => ({ status: 'ok', mode }),
   };

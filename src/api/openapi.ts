@@ -37,7 +37,19 @@ import {
   WhatIfResultSchema,
 } from './explain-routes.js';
 import { HealthSchema, type ApiMode } from './health.js';
+import { OPEN_PATHS, type AccessLevel } from './access.js';
+import { MetricsTextSchema } from './metrics.js';
 import type { Route } from './route.js';
+import { DEFAULT_SYSTEM_ID, SYSTEM_ID_RULE } from './system-id.js';
+import {
+  ImportedSchema,
+  IssuedTokenSchema,
+  IssueTokenRequestSchema,
+  SystemExportSchema,
+  SystemListSchema,
+  SystemSummarySchema,
+  TokenFloorSchema,
+} from './system-routes.js';
 import { DoneSchema, ModelNamesSchema, NameSchema, OptimizeRequestSchema } from './verbs.js';
 
 export const OpenApiDocumentSchema = z.looseObject({
@@ -79,6 +91,21 @@ const NAMED_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   ServerExplanation: ServerExplanationSchema,
   CandidateExplanation: CandidateExplanationSchema,
   WhatIfResult: WhatIfResultSchema,
+  SystemExport: SystemExportSchema,
+  Imported: ImportedSchema,
+  IssueTokenRequest: IssueTokenRequestSchema,
+  IssuedToken: IssuedTokenSchema,
+  TokenFloor: TokenFloorSchema,
+  SystemSummary: SystemSummarySchema,
+  SystemList: SystemListSchema,
+  MetricsText: MetricsTextSchema,
+};
+
+/** Which bearer tokens may call a verb that needs each access level. */
+const ACCESS_NOTES: Readonly<Record<AccessLevel, string>> = {
+  read: 'Token: any (read, write or admin).',
+  write: 'Token: write or admin; a read token gets 403 and nothing changes.',
+  admin: 'Token: the admin token (INFERNO_TOKEN) only; others get 403.',
 };
 
 const OUTPUT_SUFFIX = 'Output';
@@ -127,8 +154,8 @@ function reachable(roots: readonly string[], all: Readonly<Record<string, JsonSc
   return Object.fromEntries(Object.keys(kept).sort().map((name) => [name, kept[name]]));
 }
 
-function jsonContent(name: string): JsonSchema {
-  return { 'application/json': { schema: { $ref: refTo(name) } } };
+function jsonContent(name: string, contentTypes: readonly string[] = ['application/json']): JsonSchema {
+  return Object.fromEntries(contentTypes.map((type) => [type, { schema: { $ref: refTo(name) } }]));
 }
 
 function operation(route: Route): JsonSchema {
@@ -137,6 +164,8 @@ function operation(route: Route): JsonSchema {
   return {
     operationId: params.length > 0 ? `${verb}By${params.map((p) => p[0].toUpperCase() + p.slice(1)).join('And')}` : verb,
     summary: route.summary,
+    description: ACCESS_NOTES[route.access],
+    ...(OPEN_PATHS.has(route.path) && { security: [] }),
     ...(params.length > 0 && {
       parameters: params.map((name) => ({
         name,
@@ -147,24 +176,50 @@ function operation(route: Route): JsonSchema {
     }),
     ...(route.request && { requestBody: { required: true, content: jsonContent(nameOf(route.request)) } }),
     responses: {
-      '200': { description: 'done', content: jsonContent(nameOf(route.response) + OUTPUT_SUFFIX) },
+      '200': { description: 'done', content: jsonContent(nameOf(route.response) + OUTPUT_SUFFIX, route.contentTypes) },
       default: {
         description:
-          '400 invalid input or over a limit (issues name the fields), 401 no or a wrong bearer token (when ' +
-          'the server has one), 404 unknown name or verb, 405 wrong method, 413 body over 5 MB, ' +
-          '409 the system changed while it was being optimized, 422 the optimization cannot be done, ' +
-          '500 a bug, 503 too many optimizations at once (Retry-After says when to try again)',
+          '400 invalid input or over a limit (issues name the fields), 401 no, a wrong or a revoked bearer ' +
+          'token (when the server has one), 403 a token that does not open this system or verb, 404 unknown ' +
+          'name, verb or system, 405 wrong method, 413 body over 5 MB, 409 the system changed while it was being ' +
+          'optimized, 422 the optimization cannot be done, 500 a bug, 503 too many optimizations at once ' +
+          '(Retry-After says when to try again)',
         content: jsonContent(`Error${OUTPUT_SUFFIX}`),
       },
     },
   };
 }
 
-export function buildOpenApiDocument(routes: readonly Route[], mode: ApiMode): z.output<typeof OpenApiDocumentSchema> {
-  const paths: Record<string, Record<string, JsonSchema>> = {};
+/** The Worker's: every path but the service's own is a system's, under /systems/{systemId}/. */
+const SYSTEM_SERVERS = [
+  {
+    url: '/systems/{systemId}',
+    description: 'one system (a Durable Object of its own)',
+    variables: { systemId: { default: DEFAULT_SYSTEM_ID, description: SYSTEM_ID_RULE } },
+  },
+  { url: '/', description: `bare paths: the system "${DEFAULT_SYSTEM_ID}"` },
+];
+/** Where the Worker answers about the service itself, outside any system. */
+const SERVICE_SERVERS = [{ url: '/', description: 'the service, outside any system' }];
+
+export interface OpenApiOptions {
+  /** document the /systems/{systemId}/ prefix (the Worker) */
+  manySystems?: boolean;
+}
+
+export function buildOpenApiDocument(
+  routes: readonly Route[],
+  mode: ApiMode,
+  { manySystems = false }: OpenApiOptions = {},
+): z.output<typeof OpenApiDocumentSchema> {
+  const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = route.path.replace(/:(\w+)/g, '{$1}');
-    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation(route) };
+    paths[path] = {
+      ...paths[path],
+      ...(manySystems && route.systemless && { servers: SERVICE_SERVERS }),
+      [route.method.toLowerCase()]: operation(route),
+    };
   }
   const requests = routes.flatMap((route) => (route.request ? [nameOf(route.request)] : []));
   const responses = [...routes.map((route) => nameOf(route.response)), 'Error'].map((name) => name + OUTPUT_SUFFIX);
@@ -175,11 +230,23 @@ export function buildOpenApiDocument(routes: readonly Route[], mode: ApiMode): z
       version: packageJson.version,
       description:
         `The Inferno optimizer's REST API, ${mode} mode. JSON keys are read case-insensitively; ` +
-        'missing fields take zero values.',
+        'missing fields take zero values.' +
+        (manySystems ? ' Every system has its own data under /systems/{systemId}/; bare paths are the system "default".' : ''),
     },
+    ...(manySystems && { servers: SYSTEM_SERVERS }),
+    security: [{ bearer: [] }],
     paths,
     components: {
       schemas: { ...reachable(requests, componentSchemas('input')), ...reachable(responses, componentSchemas('output')) },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'Needed when the server has INFERNO_TOKEN: that admin token, ' +
+            (manySystems ? 'or a token of one system (read or write scope, from /issueToken)' : 'or INFERNO_READ_TOKEN (read only)'),
+        },
+      },
     },
   };
 }

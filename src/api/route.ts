@@ -2,7 +2,10 @@
 import type { z } from 'zod';
 import type { MipSolver, OptimizeOptions } from '../core/index.js';
 import type { CoreRunner } from './core-runner.js';
+import type { AccessLevel } from './access.js';
+import type { ApiMetrics } from './metrics.js';
 import type { SystemStore } from './store.js';
+import type { SystemDirectory, SystemLifecycle } from './system-routes.js';
 
 /** Path parameters by name, URL-decoded. */
 export type Params = Readonly<Record<string, string>>;
@@ -16,6 +19,12 @@ export interface RouteContext {
   loadMipSolver?: () => Promise<MipSolver>;
   /** where optimizations run */
   runner: CoreRunner;
+  /** the Worker's lifecycle verbs of this system (delete, tokens); other runtimes have none */
+  lifecycle?: SystemLifecycle;
+  /** the Worker's list of systems */
+  directory?: SystemDirectory;
+  /** counts optimizations and keeps the record of the last one (GET /metrics) */
+  metrics: ApiMetrics;
 }
 
 export interface Route {
@@ -25,10 +34,21 @@ export interface Route {
   summary: string;
   /** served in stateless mode too (the reference's stateless server has the read-only verbs) */
   stateless: boolean;
+  /** the grant it needs: `read` verbs change nothing, `write` verbs may, `admin` verbs are the lifecycle's */
+  access: AccessLevel;
+  /** served only where the runtime gives the context this names */
+  needs?: 'lifecycle' | 'directory';
+  /** about the service, not one system: the Worker answers it itself, outside /systems/{id}/ */
+  systemless?: boolean;
   /** the JSON body it takes (POST only) */
   request?: z.ZodType;
   /** the JSON body of its 200 answer */
   response: z.ZodType;
-  /** The 200 body for a request; `json` is the parsed body, undefined without `request`. */
-  handle(params: Params, json: unknown, context: RouteContext): Promise<unknown>;
+  /** the content types of its 200 answer when not JSON; handle then answers a Response */
+  contentTypes?: readonly string[];
+  /**
+   * The 200 body for a request (or the whole Response, for a route with contentTypes); `json`
+   * is the parsed body, undefined without `request`.
+   */
+  handle(params: Params, json: unknown, context: RouteContext, request: Request): Promise<unknown>;
 }

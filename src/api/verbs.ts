@@ -47,6 +47,7 @@ function query(path: string, summary: string, response: z.ZodType, answer: (syst
     path,
     summary,
     stateless: true,
+    access: 'read',
     response,
     handle: async (params, _json, { store }) => answer(await store.read(), params),
   };
@@ -59,6 +60,7 @@ function command(path: string, summary: string, response: z.ZodType, apply: (sys
     path,
     summary,
     stateless: false,
+    access: 'write',
     response,
     handle: (params, _json, { store }) => store.update((system) => apply(system, params)),
   };
@@ -78,6 +80,7 @@ function post<S extends z.ZodType, T = z.output<S>>(
     path,
     summary,
     stateless: options.stateless ?? false,
+    access: 'write',
     request,
     response,
     handle: (_params, json, context) => handle(parse(json), context),
@@ -256,23 +259,28 @@ export const VERBS: readonly Route[] = [
       const options = await optimizeOptionsFor(data.optimizer, context);
       // The optimization may run elsewhere and take long: other requests go on meanwhile.
       const system = await context.store.read();
-      const solution = await context.runner.optimize(system, data.optimizer, options);
-      return context.store.update((current) => {
+      const run = context.metrics.startRun(data.optimizer);
+      const { solution } = await run.optimize(() => context.runner.optimize(system, data.optimizer, options));
+      await context.store.update((current) => {
         if (inputsOf(current) !== inputsOf(system)) {
           throw new ApiError(409, 'the system changed while it was being optimized; optimize it again');
         }
         recordSolution(current, data.optimizer, solution);
-        return solution;
       });
+      run.stored();
+      return solution;
     },
     { parse: parseOptimizeRequest }),
   post('/optimizeOne', 'Optimize the given system, which replaces the stored one (the /get verbs read it afterwards)',
     SystemDataSchema, AllocationSolutionSchema, async (data, context) => {
       const spec = data.system.optimizerData.optimizer;
       const system = System.fromSpec(data.system);
-      const solution = await context.runner.optimize(system, spec, await optimizeOptionsFor(spec, context));
+      const options = await optimizeOptionsFor(spec, context);
+      const run = context.metrics.startRun(spec);
+      const { solution } = await run.optimize(() => context.runner.optimize(system, spec, options));
       recordSolution(system, spec, solution);
       await context.store.replace(system);
+      run.stored();
       return solution;
     },
     { stateless: true }),

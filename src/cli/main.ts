@@ -3,6 +3,7 @@
  *   inferno-edge optimize FILE|- [--stats]   SystemData in, AllocationSolution out
  *   inferno-edge explain FILE|- [--server NAME]   why each server got what it got
  *   inferno-edge serve [--stateless | -F] [--empty]   the REST API
+ *   inferno-edge token SYSTEM [--scope read|write] [--version N]   a system token for the Worker
  */
 import { readFile } from 'node:fs/promises';
 import {
@@ -21,6 +22,7 @@ import { progressLine } from './progress.js';
 
 // The server and HiGHS are imported when a command needs them: `optimize` starts faster without.
 const serveModule = () => import('../node/serve.js');
+const tokenModule = () => import('./token-command.js');
 const loadMipSolver = async (): Promise<MipSolver> => (await import('../highs/load-node.js')).loadNodeMipSolver();
 
 async function usageText(): Promise<string> {
@@ -31,7 +33,8 @@ async function usageText(): Promise<string> {
                                          when stderr is a terminal
   inferno-edge explain FILE [--server NAME]   why each server got what it got, as a table;
                                          --server: every candidate of one server
-${(await serveModule()).SERVE_USAGE}`;
+${(await serveModule()).SERVE_USAGE}
+${(await tokenModule()).TOKEN_USAGE}`;
 }
 
 /** Exit codes: 0 done, 1 the optimization failed (serve: cannot listen), 2 bad usage or invalid input. */
@@ -40,6 +43,7 @@ export async function main(args: string[]): Promise<number> {
   if (command === 'optimize') return optimizeCommand(rest);
   if (command === 'explain') return explainCommand(rest);
   if (command === 'serve') return (await serveModule()).serveCommand(rest);
+  if (command === 'token') return (await tokenModule()).tokenCommand(rest, process.env);
   process.stderr.write(`${command === undefined ? '' : `unknown command: ${command}\n`}${await usageText()}\n`);
   return 2;
 }

@@ -3,7 +3,7 @@
  * sizing (the largest request rate that meets the TTFT, ITL and TPS targets).
  */
 import { solveQueue, type EvaluationCounter, type ServiceTime } from './queue-model.js';
-import { referenceItlGrowsAtBatchOfOne } from './reference-float32.js';
+import { largestRateMeeting } from './rate-search.js';
 
 /** Linear latency model of a model on an accelerator (all in ms). */
 export interface PerfParameters {
@@ -66,19 +66,14 @@ export type Sizing =
 export const RATE_RANGE_MARGIN = 0.001;
 /** A TPS target is sized at this fraction below the top of the rate range, as in the reference. */
 export const TPS_STABILITY_MARGIN = 0.1;
-/** Root finding stops when the metric is this close to its target (relative)... */
-const TARGET_TOLERANCE = 1e-10;
-/** ...or the rate is pinned down this closely (relative). */
-const RATE_TOLERANCE = 1e-12;
-const MAX_ROOT_ITERATIONS = 200;
-/** A metric whose value grows less than this (relative) over the whole rate range is flat. */
-const FLAT_METRIC = 1e-9;
 
 export class QueueAnalyzer {
   readonly service: ServiceTime;
-  /** requests per ms */
+  /** requests per ms: the rate range searched when sizing */
   readonly minRate: number;
   readonly maxRate: number;
+  /** requests per ms a full batch completes: arrivals at this rate or more make the queue grow without bound */
+  readonly saturationRate: number;
 
   private constructor(
     readonly batchSize: number,
@@ -92,8 +87,9 @@ export class QueueAnalyzer {
       base: (hasPrefill ? perf.gamma : 0) + decodeSteps * perf.alpha,
       perRequest: (hasPrefill ? perf.delta * request.inTokens : 0) + decodeSteps * perf.beta,
     };
+    this.saturationRate = this.serviceRate(batchSize);
     this.minRate = this.serviceRate(1) * RATE_RANGE_MARGIN;
-    this.maxRate = this.serviceRate(batchSize) * (1 - RATE_RANGE_MARGIN);
+    this.maxRate = this.saturationRate * (1 - RATE_RANGE_MARGIN);
   }
 
   /**
@@ -126,7 +122,7 @@ export class QueueAnalyzer {
     return this.request.inTokens > 0 ? this.perf.gamma + this.perf.delta * this.request.inTokens * n : 0;
   }
 
-  /** Metrics at `lambda` requests per ms, within [minRate, maxRate]. */
+  /** Metrics at `lambda` requests per ms, 0 < lambda < saturationRate. */
   metricsAt(lambda: number): Metrics {
     const solution = solveQueue(this.service, this.batchSize, lambda, this.counter);
     const throughput = solution.throughput;
@@ -152,9 +148,27 @@ export class QueueAnalyzer {
     };
   }
 
-  /** Metrics at `requestsPerSecond`, clamped to the stable range. */
+  /**
+   * Metrics at `requestsPerSecond` (> 0), that rate itself: below the rate range too, and above
+   * its top while the queue is stable. Where it is not (arrivals at or beyond the saturation
+   * rate) the queue grows without bound: the batch is always full, and the wait, so the TTFT, is
+   * infinite.
+   */
   metricsAtRate(requestsPerSecond: number): Metrics {
-    return this.metricsAt(Math.min(Math.max(requestsPerSecond / 1000, this.minRate), this.maxRate));
+    const lambda = requestsPerSecond / 1000;
+    if (lambda < this.saturationRate) return this.metricsAt(lambda);
+    const n = this.batchSize;
+    return {
+      throughput: this.saturationRate * 1000,
+      avgRespTime: Infinity,
+      avgWaitTime: Infinity,
+      avgNumInService: n,
+      effectiveConcurrency: n,
+      prefillTime: this.prefillTime(n),
+      itl: this.perf.alpha + this.perf.beta * n,
+      ttft: Infinity,
+      rho: 1,
+    };
   }
 
   /** The largest rate meeting each target, and the metrics at the smallest of them. */
@@ -164,15 +178,21 @@ export class QueueAnalyzer {
     let rateForTTFT = this.maxRate;
     let rateForITL = this.maxRate;
     let rateForTPS = this.maxRate;
+    const limit = (name: string, target: number, metric: (m: Metrics) => number): number | string =>
+      largestRateMeeting(name, target, (rate) => metric(this.metricsAt(rate)), {
+        min: this.minRate,
+        max: this.maxRate,
+        atMin: metric(low),
+        atMax: metric(high),
+      });
     if (targets.ttft > 0) {
-      const found = this.largestRateWithin(targets.ttft, (m) => m.ttft, low, high);
-      if (typeof found === 'string') return { feasible: false, reason: `TTFT ${found}` };
+      const found = limit('TTFT', targets.ttft, (m) => m.ttft);
+      if (typeof found === 'string') return { feasible: false, reason: found };
       rateForTTFT = found;
     }
     if (targets.itl > 0) {
-      const flatIsSized = this.batchSize === 1 && referenceItlGrowsAtBatchOfOne(this.perf, this.request);
-      const found = this.largestRateWithin(targets.itl, (m) => m.itl, low, high, flatIsSized);
-      if (typeof found === 'string') return { feasible: false, reason: `ITL ${found}` };
+      const found = limit('ITL', targets.itl, (m) => m.itl);
+      if (typeof found === 'string') return { feasible: false, reason: found };
       rateForITL = found;
     }
     if (targets.tps > 0) rateForTPS = this.maxRate * (1 - TPS_STABILITY_MARGIN);
@@ -186,60 +206,4 @@ export class QueueAnalyzer {
       metrics,
     };
   }
-
-  /**
-   * The largest lambda in the rate range whose metric stays within `target`; the metric grows
-   * with lambda. Illinois-modified regula falsi: superlinear, and always bracketed.
-   */
-  private largestRateWithin(
-    target: number,
-    metric: (m: Metrics) => number,
-    low: Metrics,
-    high: Metrics,
-    flatIsSized = false,
-  ): number | string {
-    const lowValue = metric(low);
-    const highValue = metric(high);
-    // Kept for agreement with the reference: its search takes a metric that does not grow with
-    // the load (batch size 1, or beta = 0) for a falling one. A target above it is then out of
-    // reach; one below it is "beyond the range" and sized at the top of the range, although the
-    // metric misses it (the answer reports the metric as it is). Float32 noise sometimes makes
-    // the reference see growth at batch size 1: reference-float32.ts replays that.
-    if (!flatIsSized && highValue - lowValue <= FLAT_METRIC * Math.abs(lowValue)) {
-      if (lowValue > target) return this.maxRate;
-      return `target ${target} ms is not sized: the metric is ${round(lowValue)} ms at every load (batch size ${this.batchSize}), which the reference treats as out of reach`;
-    }
-    if (lowValue > target) {
-      return `target ${target} ms is below ${round(lowValue)} ms, its value at the lowest load`;
-    }
-    if (highValue <= target) return this.maxRate;
-    let a = this.minRate;
-    let b = this.maxRate;
-    let ga = lowValue - target;
-    let gb = highValue - target;
-    let side = 0;
-    for (let i = 0; i < MAX_ROOT_ITERATIONS; i++) {
-      let x = (a * gb - b * ga) / (gb - ga);
-      if (!(x > a && x < b)) x = 0.5 * (a + b);
-      const gx = metric(this.metricsAt(x)) - target;
-      if (Math.abs(gx) <= TARGET_TOLERANCE * target) return x;
-      if (gx < 0) {
-        a = x;
-        ga = gx;
-        if (side === -1) gb *= 0.5;
-        side = -1;
-      } else {
-        b = x;
-        gb = gx;
-        if (side === 1) ga *= 0.5;
-        side = 1;
-      }
-      if (b - a <= RATE_TOLERANCE * b) break;
-    }
-    return a;
-  }
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

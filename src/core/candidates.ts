@@ -7,7 +7,7 @@ import { f32 } from './float32.js';
 import { MAX_BATCH_SIZE, MAX_REPLICAS } from './limits.js';
 import { NO_USABLE_PARAMETERS, perfModelOf, sizeReplica, zeroLoadFigures, type ReplicaModel, type SizingCache } from './perf-models.js';
 import type { EvaluationCounter } from './queue-model.js';
-import { FLOAT32_MAX, type AcceleratorSpec, type AllocationData, type ModelAcceleratorPerfData, type ModelTarget, type ServerSpec } from './schemas.js';
+import { FLOAT32_MAX, type AcceleratorSpec, type ModelAcceleratorPerfData, type ModelTarget, type ServerSpec } from './schemas.js';
 import { byName, LOWEST_PRIORITY, type System } from './system.js';
 
 /** Share of the combined cost charged when an allocation moves to another accelerator. */
@@ -60,16 +60,44 @@ export function compareCandidates(a: Candidate, b: Candidate): number {
   return a.value - b.value || byName(a.accelerator, b.accelerator);
 }
 
+/** Replicas on one accelerator, and their cost (cents per hour). */
+interface ReplicaGroup {
+  accelerator: string;
+  numReplicas: number;
+  cost: number;
+}
+
+/** An allocation as the transition penalty reads it: one group of replicas, or several (`placements`). */
+export interface PenaltyAllocation extends ReplicaGroup {
+  placements?: readonly ReplicaGroup[];
+}
+
+function groupsOf(allocation: PenaltyAllocation): readonly ReplicaGroup[] {
+  return allocation.placements && allocation.placements.length > 0 ? allocation.placements : [allocation];
+}
+
+/** Cost of the groups whose accelerator `other` does not use. */
+function costLeaving(groups: readonly ReplicaGroup[], other: readonly ReplicaGroup[]): number {
+  return groups.reduce((sum, g) => (other.some((o) => o.accelerator === g.accelerator) ? sum : sum + f32(g.cost)), 0);
+}
+
 /**
- * The reference's penalty for moving from the current allocation to `to`: the cost difference,
- * plus a share of both costs when the accelerator changes; 0 when nothing changes.
+ * The penalty for moving from the current allocation to `to`: 0 when every accelerator keeps
+ * its replica count; otherwise the cost difference, plus a share (0.1) of the cost of the
+ * replicas on accelerators only one side uses (torn down, or started). For allocations on one
+ * accelerator each this is the reference's rule: a change of accelerator adds a share of both
+ * costs, a change of replica count alone adds nothing. A split current allocation (placements)
+ * is charged for the groups that move, not as if all its replicas were on its main accelerator.
  */
-export function transitionPenalty(from: AllocationData, to: { accelerator: string; numReplicas: number; cost: number }): number {
-  const fromCost = f32(from.cost);
-  if (from.accelerator === to.accelerator) {
-    return from.numReplicas === to.numReplicas ? 0 : f32(to.cost - fromCost);
-  }
-  return f32(f32(ACCELERATOR_PENALTY_FACTOR * f32(fromCost + to.cost)) + f32(to.cost - fromCost));
+export function transitionPenalty(from: PenaltyAllocation, to: PenaltyAllocation): number {
+  const fromGroups = groupsOf(from);
+  const toGroups = groupsOf(to);
+  const unchanged =
+    fromGroups.length === toGroups.length &&
+    fromGroups.every((g) => toGroups.some((t) => t.accelerator === g.accelerator && t.numReplicas === g.numReplicas));
+  if (unchanged) return 0;
+  const moved = f32(costLeaving(fromGroups, toGroups) + costLeaving(toGroups, fromGroups));
+  return f32(f32(ACCELERATOR_PENALTY_FACTOR * moved) + f32(to.cost - f32(from.cost)));
 }
 
 export interface CandidateOptions {
@@ -154,7 +182,12 @@ function candidateOn(acc: AcceleratorSpec, perf: ModelAcceleratorPerfData, conte
     return { ...alloc, value: transitionPenalty(current, alloc) };
   };
 
-  if (load.arrivalRate === 0 || load.avgOutTokens === 0) {
+  const outTokens = load.avgOutTokens;
+  const tps = f32(target['slo-tps']);
+  // requests per second the server must take; the reference reads rates as float32, so one too
+  // small for a float32 is no load at all
+  const totalRate = outTokens === 0 ? 0 : tps > 0 ? f32(tps / outTokens) : f32(f32(load.arrivalRate) / 60);
+  if (f32(load.arrivalRate) === 0 || totalRate === 0) {
     if (server.minNumReplicas === 0) {
       const empty = { accelerator: '', acceleratorType: '', unitsPerReplica: 0, numReplicas: 0, batchSize: 0, cost: 0 };
       return { ...empty, value: transitionPenalty(current, empty), itl: 0, ttft: 0, rho: 0, maxRatePerReplica: 0, totalRate: 0 };
@@ -165,7 +198,6 @@ function candidateOn(acc: AcceleratorSpec, perf: ModelAcceleratorPerfData, conte
   }
   if (model.kind === 'none') return NO_USABLE_PARAMETERS;
 
-  const outTokens = load.avgOutTokens;
   const batchSize =
     server.maxBatchSize > 0 ? server.maxBatchSize : Math.max(Math.floor((perf.maxBatchSize * perf.atTokens) / outTokens), 1);
   if (batchSize > MAX_BATCH_SIZE) return `batch size ${batchSize} exceeds the limit of ${MAX_BATCH_SIZE}`;
@@ -181,13 +213,11 @@ function candidateOn(acc: AcceleratorSpec, perf: ModelAcceleratorPerfData, conte
   const { analyzer, sizing } = sized;
   if (!sizing.feasible) return sizing.reason;
   const maxRatePerReplica = f32(sizing.metrics.throughput);
-  const tps = f32(target['slo-tps']);
-  // requests per second the server must take
-  const totalRate = tps > 0 ? f32(tps / outTokens) : f32(f32(load.arrivalRate) / 60);
   const numReplicas = Math.max(Math.ceil(totalRate / maxRatePerReplica), server.minNumReplicas);
   if (!(numReplicas <= MAX_REPLICAS)) {
     return `needs more than ${MAX_REPLICAS} replicas (${totalRate} requests/s at most ${maxRatePerReplica} per replica)`;
   }
+  // at the rate each replica takes, at most the sized one (so the queue is stable)
   const metrics = analyzer.metricsAtRate(totalRate / numReplicas);
   return withinRange({
     ...placed(numReplicas, batchSize),

@@ -6,7 +6,7 @@ import { f32, shortestFloat32 } from './float32.js';
 import type { Allocation, CapacityRefusal } from './greedy.js';
 import { optimize, type OptimizeOptions, type OptimizeResult, type SolverKind } from './optimize.js';
 import { NO_USABLE_PARAMETERS } from './perf-models.js';
-import type { OptimizerSpec, ServerLoadSpec, SolvedAllocation } from './schemas.js';
+import { FLOAT32_MAX, type OptimizerSpec, type ServerLoadSpec, type SolvedAllocation } from './schemas.js';
 import type { System } from './system.js';
 
 export interface CandidateExplanation {
@@ -92,13 +92,8 @@ export function explainResult(system: System, optimizerSpec: OptimizerSpec, resu
     ];
     const needed = feasible.find((c) => c.accelerator === allocation?.accelerator)?.numReplicas ?? 0;
     const { status, decision: why } = decide(s.reason, s.candidates.length > 0 && feasible.length === 0, feasible.length, allocation, needed, refusals, result.solver, spec);
-    const missesItl = status === 'allocated' && target && target['slo-itl'] > 0 && (allocation?.itl ?? 0) > target['slo-itl'] * (1 + 1e-9);
     const noParameters = status === 'unallocated' && feasible.length === 0 && s.rejected.length > 0 && s.rejected.every((r) => r.reason === NO_USABLE_PARAMETERS);
-    const decision = missesItl
-      ? `${why}; its ITL of ${shortestFloat32(allocation?.itl ?? 0)} ms misses the ${target['slo-itl']} ms target: here the ITL cannot change with the load (batch size 1, or beta 0), and such a target is sized as the reference does`
-      : noParameters
-        ? `no accelerator has usable performance parameters for model ${spec?.model ?? ''} (see each candidate)`
-        : why;
+    const decision = noParameters ? `no accelerator has usable performance parameters for model ${spec?.model ?? ''} (see each candidate)` : why;
     return {
       server: s.server,
       class: className,
@@ -164,7 +159,11 @@ function decide(
   if (allocation.bestEffort) {
     return {
       status: 'best-effort',
-      decision: `best effort under the saturation policy: ${allocation.numReplicas} of the ${needed} replicas its SLOs need on ${allocation.accelerator}; it is saturated`,
+      decision:
+        `best effort under the saturation policy: ${allocation.numReplicas} of the ${needed} replicas its SLOs need on ${allocation.accelerator}; ` +
+        (allocation.ttft < FLOAT32_MAX
+          ? 'its ITL and TTFT are those of its load on these replicas'
+          : 'they cannot take its load, so its queue grows without bound: TTFT unbounded (reported as the largest float32)'),
     };
   }
   if (allocation.placements) {

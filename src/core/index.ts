@@ -14,4 +14,3 @@ export * from './float32.js';
 export * from './mip-solver.js';
 export * from './milp.js';
 export * from './explain.js';
-export * from './reference-float32.js';

@@ -107,17 +107,21 @@ interface Server {
  * The transition penalty (candidates.ts) as a linear function of the replicas per accelerator,
  * derived from the function itself, so that a solution of one candidate's replicas has exactly
  * that candidate's value, and every solver agrees on whether a server stays or moves:
- * being served adds `base`; a replica on an accelerator adds its `perReplica`; and when some
- * replicas go to other accelerators, each current replica that does not stay adds
- * `perMovedReplica` (the penalty's share of the old cost, which a move of them all pays whole).
+ * being served adds `base`; a replica on an accelerator adds its `perReplica`; and, group by
+ * group of the current allocation (one, or one per placement), when some replicas go to
+ * accelerators other than the group's, each of its replicas that does not stay adds the group's
+ * `perMovedReplica` (the penalty's share of the group's cost, which a move of it all pays whole).
  */
 interface Pricing {
   perReplica: Map<Candidate, number>;
-  /** the accelerator of the current allocation, if it has replicas */
-  current?: string;
-  /** replicas of the current allocation */
-  currentReplicas: number;
+  /** the groups of the current allocation that have replicas, by accelerator */
+  current: CurrentGroup[];
   base: number;
+}
+
+interface CurrentGroup {
+  accelerator: string;
+  replicas: number;
   perMovedReplica: number;
 }
 
@@ -134,12 +138,11 @@ interface ServerColumns {
   parts: { column: number; candidate: Candidate }[];
   /** heterogeneous: 1 when served */
   served?: number;
-  /** heterogeneous cost stage, when the server can stay or move: 1 when a replica goes elsewhere */
-  moves?: number;
-  /** and the current replicas that do not stay, when it moves */
-  movedReplicas?: number;
-  /** its column on the current accelerator */
-  current?: number;
+  /**
+   * heterogeneous cost stage, per current group the server can keep or leave: `moves` is 1 when
+   * a replica goes to another accelerator; `movedReplicas`, the group's replicas that do not stay
+   */
+  moves?: { group: CurrentGroup; moves: number; movedReplicas: number }[];
 }
 
 export function solveMilp(candidates: readonly ServerCandidates[], solver: MipSolver, options: MilpOptions): MilpResult {
@@ -227,7 +230,7 @@ export function solveMilp(candidates: readonly ServerCandidates[], solver: MipSo
         timeLimitSeconds: Math.max(stageDeadline - options.now(), 0) / 1000,
         relativeGap: RELATIVE_GAP,
         relaxation,
-        ...(relaxation ? {} : { start: startValues(layout, start.assignment, servers, heterogeneous) }),
+        ...(relaxation ? {} : { start: startValues(layout, start.assignment, heterogeneous) }),
         ...(options.iterationLimit !== undefined ? { iterationLimit: Math.max(options.iterationLimit - iterations, 0) } : {}),
         checkpoint: (p) => {
           if (!relaxation) progress(p.incumbent ?? objective(start.assignment), tighter(p.bound, bound));
@@ -351,19 +354,23 @@ function fitsAtAll(candidate: Candidate, capacity: ReadonlyMap<string, number>, 
   return units <= (capacity.get(candidate.acceleratorType) ?? 0);
 }
 
-// TODO(#13, issue 15): a split current allocation (placements) gives one `current` per placement.
 function pricingOf(candidates: readonly Candidate[], current: AllocationData | undefined): Pricing {
   const from = current ?? { accelerator: '', numReplicas: 0, maxBatch: 0, cost: 0, itlAverage: 0, ttftAverage: 0, load: { arrivalRate: 0, avgInTokens: 0, avgOutTokens: 0 } };
-  // No replicas on an accelerator: the penalty before any replica is counted.
-  const none = (accelerator: string) => transitionPenalty(from, { accelerator, numReplicas: 0, cost: 0 });
-  const currentAccelerator = from.numReplicas > 0 && from.accelerator !== '' ? from.accelerator : undefined;
+  // No replicas on these accelerators: the penalty before any replica is counted.
+  const none = (accelerators: readonly string[]) =>
+    transitionPenalty(from, { accelerator: accelerators[0] ?? '', numReplicas: 0, cost: 0, placements: accelerators.map((accelerator) => ({ accelerator, numReplicas: 0, cost: 0 })) });
   const perReplica = new Map<Candidate, number>();
-  for (const candidate of candidates) perReplica.set(candidate, (candidate.value - none(candidate.accelerator)) / candidate.numReplicas);
-  if (currentAccelerator === undefined) return { perReplica, currentReplicas: 0, base: none(''), perMovedReplica: 0 };
-  // Staying with none of its replicas, against moving them all elsewhere.
-  const staying = none(currentAccelerator);
-  const moving = none('');
-  return { perReplica, current: currentAccelerator, currentReplicas: from.numReplicas, base: staying, perMovedReplica: (moving - staying) / from.numReplicas };
+  for (const candidate of candidates) perReplica.set(candidate, (candidate.value - none([candidate.accelerator])) / candidate.numReplicas);
+  const groups = (from.placements && from.placements.length > 0 ? from.placements : [from]).filter((g) => g.numReplicas > 0 && g.accelerator !== '');
+  const accelerators = groups.map((g) => g.accelerator);
+  // Every group staying with none of its replicas, against one group moving them all elsewhere.
+  const staying = groups.length > 0 ? none(accelerators) : none(['']);
+  const group = (g: (typeof groups)[number]): CurrentGroup => ({
+    accelerator: g.accelerator,
+    replicas: g.numReplicas,
+    perMovedReplica: (none(accelerators.filter((a) => a !== g.accelerator)) - staying) / g.numReplicas,
+  });
+  return { perReplica, current: groups.map(group), base: staying };
 }
 
 /** The value of a server's parts: its candidate's own value when it runs on one candidate as sized. */
@@ -371,14 +378,16 @@ function partsValue(parts: readonly Part[], pricing: Pricing): number {
   if (parts.length === 1 && parts[0].replicas === parts[0].candidate.numReplicas) return parts[0].candidate.value;
   let value = pricing.base;
   for (const part of parts) value += (pricing.perReplica.get(part.candidate) ?? 0) * part.replicas;
-  if (parts.some((part) => part.candidate.accelerator !== pricing.current)) value += pricing.perMovedReplica * movedReplicas(parts, pricing);
+  for (const group of pricing.current) {
+    if (parts.some((part) => part.candidate.accelerator !== group.accelerator)) value += group.perMovedReplica * movedReplicas(parts, group);
+  }
   return value;
 }
 
-/** Current replicas that do not stay on the current accelerator. */
-function movedReplicas(parts: readonly Part[], pricing: Pricing): number {
-  const staying = parts.filter((part) => part.candidate.accelerator === pricing.current).reduce((sum, part) => sum + part.replicas, 0);
-  return Math.max(pricing.currentReplicas - staying, 0);
+/** Replicas of a current group that do not stay on its accelerator. */
+function movedReplicas(parts: readonly Part[], group: CurrentGroup): number {
+  const staying = parts.filter((part) => part.candidate.accelerator === group.accelerator).reduce((sum, part) => sum + part.replicas, 0);
+  return Math.max(group.replicas - staying, 0);
 }
 
 function servedCount(servers: readonly Server[], assignment: Assignment, priority: number): number {
@@ -705,7 +714,7 @@ function stageCandidates(server: Server, stage: StageKind, capacity: ReadonlyMap
   for (const group of byType.values()) {
     // `group` is in value order, ties by name: an earlier candidate wins a tie.
     for (const [i, c] of group.entries()) {
-      if (stage.kind === 'cost' && server.pricing.current === c.accelerator) {
+      if (stage.kind === 'cost' && server.pricing.current.some((g) => g.accelerator === c.accelerator)) {
         kept.push(c);
         continue;
       }
@@ -786,17 +795,17 @@ function buildLayout(
     }
     const { pricing } = server;
     const costStage = stage.kind === 'cost';
-    const canStay = candidates.some((c) => c.accelerator === pricing.current);
-    const canMove = candidates.some((c) => c.accelerator !== pricing.current);
-    // Unable to stay, a served server moves every current replica.
-    const served = column(costStage ? pricing.base + (canStay ? 0 : pricing.perMovedReplica * pricing.currentReplicas) : counted(server) ? 1 : 0, 1);
+    const canStay = (g: CurrentGroup) => candidates.some((c) => c.accelerator === g.accelerator);
+    const canMove = (g: CurrentGroup) => candidates.some((c) => c.accelerator !== g.accelerator);
+    // Unable to stay, a served server moves every replica of the group.
+    const leaving = pricing.current.filter((g) => !canStay(g)).reduce((sum, g) => sum + g.perMovedReplica * g.replicas, 0);
+    const served = column(costStage ? pricing.base + leaving : counted(server) ? 1 : 0, 1);
     columns.served = served;
     if (held(server)) addTerm(countRow(server.s.priority), served, 1);
     const load: MipRow = { lower: 0, upper: UNBOUNDED, indices: [served], values: [-candidates[0].totalRate] };
     // No split takes fewer replicas in all than the fewest one accelerator takes alone: the
     // rates imply it, and it carries minNumReplicas (which every candidate's count respects).
     const replicas: MipRow = { lower: 0, upper: UNBOUNDED, indices: [served], values: [-server.fewestReplicas] };
-    const elsewhere: number[] = [];
     for (const candidate of candidates) {
       const index = column(costStage ? (pricing.perReplica.get(candidate) ?? 0) : 0, candidate.numReplicas);
       columns.parts.push({ column: index, candidate });
@@ -804,23 +813,20 @@ function buildLayout(
       addTerm(replicas, index, 1);
       rows.push({ lower: -UNBOUNDED, upper: 0, indices: [index, served], values: [1, -candidate.numReplicas] });
       addTerm(capacityRow(candidate.acceleratorType), index, candidate.unitsPerReplica);
-      if (candidate.accelerator === pricing.current) columns.current = index;
-      else elsewhere.push(index);
     }
     rows.push(load, replicas);
-    if (costStage && canStay && canMove) {
+    for (const group of costStage ? pricing.current : []) {
+      if (!canStay(group) || !canMove(group)) continue;
       // moves = 1 when a replica goes elsewhere (one row per accelerator: a tighter relaxation
-      // than one row for all); then movedReplicas ≥ current replicas − those that stay.
+      // than one row for all); then movedReplicas ≥ the group's replicas − those that stay.
       const moves = column(0, 1);
-      columns.moves = moves;
-      for (const index of elsewhere) rows.push({ lower: -UNBOUNDED, upper: 0, indices: [index, moves], values: [1, -upper[index]] });
-      columns.movedReplicas = column(pricing.perMovedReplica, pricing.currentReplicas);
-      rows.push({
-        lower: 0,
-        upper: UNBOUNDED,
-        indices: [columns.movedReplicas, columns.current as number, columns.moves],
-        values: [1, 1, -pricing.currentReplicas],
-      });
+      const staying = columns.parts.find((part) => part.candidate.accelerator === group.accelerator) as { column: number };
+      for (const part of columns.parts) {
+        if (part.candidate.accelerator !== group.accelerator) rows.push({ lower: -UNBOUNDED, upper: 0, indices: [part.column, moves], values: [1, -upper[part.column]] });
+      }
+      const moved = column(group.perMovedReplica, group.replicas);
+      rows.push({ lower: 0, upper: UNBOUNDED, indices: [moved, staying.column, moves], values: [1, 1, -group.replicas] });
+      (columns.moves ??= []).push({ group, moves, movedReplicas: moved });
     }
     return columns;
   });
@@ -836,7 +842,7 @@ function buildLayout(
  * no more units (a column of the part's own candidate when the stage has it), so that the
  * values stay feasible.
  */
-function startValues(layout: Layout, assignment: Assignment, servers: readonly Server[], heterogeneous: boolean): number[] {
+function startValues(layout: Layout, assignment: Assignment, heterogeneous: boolean): number[] {
   const values = new Array<number>(layout.model.cost.length).fill(0);
   for (const [index, columns] of layout.servers.entries()) {
     const parts = assignment[index];
@@ -848,11 +854,10 @@ function startValues(layout: Layout, assignment: Assignment, servers: readonly S
       values[target.column] = Math.min(values[target.column] + (heterogeneous ? part.replicas : 1), limit);
     }
     if (columns.served !== undefined) values[columns.served] = 1;
-    if (columns.moves !== undefined && columns.movedReplicas !== undefined) {
-      const { pricing } = servers[index];
-      const moves = parts.some((part) => part.candidate.accelerator !== pricing.current);
-      values[columns.moves] = moves ? 1 : 0;
-      values[columns.movedReplicas] = moves ? movedReplicas(parts, pricing) : 0;
+    for (const { group, moves, movedReplicas: moved } of columns.moves ?? []) {
+      const away = parts.some((part) => part.candidate.accelerator !== group.accelerator);
+      values[moves] = away ? 1 : 0;
+      values[moved] = away ? movedReplicas(parts, group) : 0;
     }
   }
   return values;

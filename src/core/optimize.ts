@@ -11,10 +11,10 @@ import { shortestFloat32 } from './float32.js';
 import { solveGreedy, type Allocation, type CapacityRefusal } from './greedy.js';
 import { solveMilp, type MilpProgress } from './milp.js';
 import type { MipSolver } from './mip-solver.js';
-import { reportsBestEffortLatency } from './perf-models.js';
 import type { EvaluationCounter } from './queue-model.js';
 import {
   DEFAULT_MILP_TIME_LIMIT,
+  FLOAT32_MAX,
   type AllocationData,
   type AllocationSolution,
   type OptimizerSpec,
@@ -129,14 +129,22 @@ function solveUnlimited(servers: readonly ServerCandidates[]): Map<string, Alloc
   return allocations;
 }
 
+/**
+ * A latency (ms) as answers carry it: a float32. An unbounded one (a best-effort allocation whose
+ * queue is unstable) is the largest float32, which every JSON reader parses (JSON has no Infinity).
+ */
+function reportedLatency(ms: number): number {
+  return shortestFloat32(Math.min(ms, FLOAT32_MAX));
+}
+
 function solvedAllocation(allocation: Allocation, load: AllocationData['load']): SolvedAllocation {
   const data: SolvedAllocation = {
     accelerator: allocation.accelerator,
     numReplicas: allocation.numReplicas,
     maxBatch: allocation.batchSize,
     cost: shortestFloat32(allocation.cost),
-    itlAverage: shortestFloat32(allocation.itl),
-    ttftAverage: shortestFloat32(allocation.ttft),
+    itlAverage: reportedLatency(allocation.itl),
+    ttftAverage: reportedLatency(allocation.ttft),
     load: { ...load },
   };
   if (allocation.placements) {
@@ -144,11 +152,11 @@ function solvedAllocation(allocation: Allocation, load: AllocationData['load']):
       accelerator: p.accelerator,
       numReplicas: p.numReplicas,
       cost: shortestFloat32(p.cost),
-      itlAverage: shortestFloat32(p.itl),
-      ttftAverage: shortestFloat32(p.ttft),
+      itlAverage: reportedLatency(p.itl),
+      ttftAverage: reportedLatency(p.ttft),
     }));
   }
-  // Marked where its latencies are those of the replicas it got (the seed's model keeps the full allocation's).
-  if (allocation.bestEffort && reportsBestEffortLatency(allocation)) data.bestEffort = true;
+  // an extension (Go clients ignore it): its latencies are those of the replicas it got
+  if (allocation.bestEffort) data.bestEffort = true;
   return data;
 }

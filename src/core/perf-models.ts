@@ -108,25 +108,17 @@ export function sizeReplica(cache: SizingCache, inputs: SizingInputs): SizedRepl
 }
 
 /**
- * Whether the candidate's model gives the latencies of a best-effort allocation at the load it
- * actually gets. The iteration-time model analyzes any rate (above the stable range the queue
- * fills and turns requests away, so the numbers stay finite). The seed's model, for now, keeps
- * the figures of the full allocation for its best-effort allocations, as its reference does.
- */
-export function reportsBestEffortLatency(candidate: { analyzer?: ReplicaModel }): boolean {
-  return candidate.analyzer instanceof IterationTimeAnalyzer;
-}
-
-/**
- * ITL, TTFT and occupancy of `numReplicas` replicas taking the server's whole load, where the
- * model can tell. A latency beyond float32 (absurd parameters and a long queue, deep in overload)
- * is reported as the largest float32, so that every client can still read it.
+ * ITL, TTFT and occupancy of `numReplicas` replicas taking the server's whole load. Beyond the
+ * stable range the seed's queue grows without bound (an infinite TTFT), while the iteration-time
+ * model's queue fills and turns requests away (finite numbers). A latency beyond float32 (that
+ * one, or absurd parameters deep in overload) is reported as the largest float32, so that every
+ * client can still read it.
  */
 export function bestEffortMetrics(
   candidate: { analyzer?: ReplicaModel; totalRate: number },
   numReplicas: number,
 ): { itl: number; ttft: number; rho: number } | undefined {
-  if (!reportsBestEffortLatency(candidate) || !candidate.analyzer || numReplicas <= 0) return undefined;
+  if (!candidate.analyzer || numReplicas <= 0) return undefined;
   const metrics = candidate.analyzer.metricsAtRate(candidate.totalRate / numReplicas);
   const readable = (ms: number) => Math.min(Math.max(ms, -FLOAT32_MAX), FLOAT32_MAX);
   return { itl: readable(metrics.itl), ttft: readable(metrics.ttft), rho: metrics.rho };

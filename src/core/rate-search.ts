@@ -5,6 +5,8 @@
 
 /** A metric within this (relative) of its target meets it: equality is met, float noise too. */
 const MET_TOLERANCE = 1e-9;
+/** A metric that grows less than this (relative) over the whole range does not change with the load. */
+const FLAT_METRIC = 1e-9;
 /** Root finding stops when the metric is this close to its target (relative)... */
 const TARGET_TOLERANCE = 1e-10;
 /** ...or the rate is pinned down this closely (relative). */
@@ -36,7 +38,12 @@ export function largestRateMeeting(
 ): number | string {
   const met = target * (1 + MET_TOLERANCE);
   if (range.atMax <= met) return range.max;
-  if (range.atMin > met) return `${name} target ${target} ms is below ${round(range.atMin)} ms, its value at the lowest load`;
+  if (range.atMin > met) {
+    // A metric that does not change with the load misses its target at every load: say so.
+    const flat = range.atMax - range.atMin <= FLAT_METRIC * Math.abs(range.atMin);
+    const where = flat ? 'every load (it does not change with the load)' : 'the lowest load';
+    return `${name} target ${target} ms is below ${round(range.atMin)} ms, its value at ${where}`;
+  }
   if (range.atMin >= target) return range.min;
   let a = range.min;
   let b = range.max;

@@ -22,6 +22,11 @@ import {
 
 /** Largest finite float32: the reference stores these fields as float32. */
 export const FLOAT32_MAX = 3.4028234663852886e38;
+/**
+ * Numbers below this round to a finite float32. Go prints FLOAT32_MAX as 3.4028235e+38, a little
+ * above it, so a float32 field accepts what rounds to it.
+ */
+const FLOAT32_ROUNDING_LIMIT = 2 ** 128 - 2 ** 103;
 
 /**
  * Maps each key of `input` onto the key of the schema it names, ignoring case, and drops the
@@ -38,7 +43,7 @@ function canonicalKeys(input: unknown, byLowerCase: ReadonlyMap<string, string>)
 }
 
 /** An object schema that reads keys case-insensitively and defaults to its zero value. */
-function goObject<S extends z.ZodRawShape>(shape: S) {
+export function goObject<S extends z.ZodRawShape>(shape: S) {
   const byLowerCase = new Map(Object.keys(shape).map((key) => [key.toLowerCase(), key]));
   return z.preprocess((input) => canonicalKeys(input, byLowerCase), z.object(shape));
 }
@@ -56,7 +61,7 @@ const float32Value = () =>
   z
     .number()
     .min(0, { message: 'must not be negative' })
-    .max(FLOAT32_MAX, { message: 'is beyond the float32 range' });
+    .lt(FLOAT32_ROUNDING_LIMIT, { message: 'is beyond the float32 range' });
 const float32 = () => float32Value().default(0);
 /** An array of at most `limit` items (limits.ts), counted before any item is read. */
 const list = <T extends z.ZodType>(item: T, limit: number, what: string) =>
@@ -140,6 +145,17 @@ export const ServerLoadSpecSchema = goObject({
   avgOutTokens: count(),
 });
 
+/** Where a heterogeneous allocation puts its replicas (an extension of the seed's format). */
+export const PlacementSchema = goObject({
+  accelerator: name(),
+  numReplicas: count(),
+  cost: float32(),
+  /** ms */
+  itlAverage: float32(),
+  /** ms */
+  ttftAverage: float32(),
+});
+
 export const AllocationDataSchema = goObject({
   accelerator: name(),
   numReplicas: count(),
@@ -150,6 +166,8 @@ export const AllocationDataSchema = goObject({
   /** ms */
   ttftAverage: float32(),
   load: ServerLoadSpecSchema.prefault({}),
+  /** set when the replicas are split across accelerators (an extension; Go clients ignore it) */
+  placements: z.array(PlacementSchema).max(MAX_ACCELERATORS, { message: `at most ${MAX_ACCELERATORS} placements are allowed` }).optional(),
 });
 
 export const ServerSpecSchema = goObject({
@@ -237,15 +255,6 @@ export const ExplainRequestSchema = goObject({
     .optional(),
   /** extra units by accelerator type */
   extraCapacity: z.record(z.string(), count()).optional(),
-});
-
-/** Where a heterogeneous allocation puts its replicas (an extension of the seed's format). */
-export const PlacementSchema = z.object({
-  accelerator: z.string(),
-  numReplicas: z.number(),
-  cost: z.number(),
-  itlAverage: z.number(),
-  ttftAverage: z.number(),
 });
 
 /** One stage of the MILP: a priority's count of servers within SLO, or the total value. */

@@ -58,10 +58,15 @@ function clonePerf(perf: ModelAcceleratorPerfData): ModelAcceleratorPerfData {
   return copy;
 }
 
-/** A copy with exactly the seed's fields (solutions may carry extensions such as placements). */
+/**
+ * A copy with exactly the fields of an allocation: the seed's, and the placements of a split one
+ * (the next round's transition penalties need them). Solutions' other extensions are dropped.
+ */
 function cloneAllocation(alloc: AllocationData): AllocationData {
-  const { accelerator, numReplicas, maxBatch, cost, itlAverage, ttftAverage, load } = alloc;
-  return { accelerator, numReplicas, maxBatch, cost, itlAverage, ttftAverage, load: { ...load } };
+  const { accelerator, numReplicas, maxBatch, cost, itlAverage, ttftAverage, load, placements } = alloc;
+  const copy: AllocationData = { accelerator, numReplicas, maxBatch, cost, itlAverage, ttftAverage, load: { ...load } };
+  if (placements) copy.placements = placements.map((p) => ({ ...p }));
+  return copy;
 }
 
 function cloneServer(server: ServerSpec): ServerSpec {

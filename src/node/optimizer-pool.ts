@@ -7,11 +7,10 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { ApiError, type CoreRunner } from '../api/index.js';
+import { ApiError, type CoreRunner, type OptimizationOutcome } from '../api/index.js';
 import {
   OptimizationError,
   ValidationError,
-  type AllocationSolution,
   type Explanation,
   type OptimizeOptions,
   type OptimizerSpec,
@@ -65,8 +64,8 @@ export class OptimizerPool implements CoreRunner {
     this.maxRuns = Math.max(1, options.maxRuns ?? DEFAULT_MAX_RUNS);
   }
 
-  optimize(system: System, spec: OptimizerSpec, options: OptimizeOptions): Promise<AllocationSolution> {
-    return this.submit({ kind: 'optimize', snapshot: system.toSnapshot(), spec, ...iterations(options) }) as Promise<AllocationSolution>;
+  optimize(system: System, spec: OptimizerSpec, options: OptimizeOptions): Promise<OptimizationOutcome> {
+    return this.submit({ kind: 'optimize', snapshot: system.toSnapshot(), spec, ...iterations(options) }) as Promise<OptimizationOutcome>;
   }
 
   explain(system: System, spec: OptimizerSpec, scenario: WhatIf | undefined, options: OptimizeOptions): Promise<Explanation | WhatIfResult> {

@@ -4,6 +4,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { explain, optimize, OptimizationError, System, ValidationError, whatIf, type MipSolver } from '../core/index.js';
+import { runFactsOf, type OptimizationOutcome } from '../api/index.js';
 import { loadNodeMipSolver } from '../highs/load-node.js';
 import type { Job, Reply } from './optimizer-pool.js';
 
@@ -11,7 +12,10 @@ async function run(job: Job): Promise<unknown> {
   const mipSolver: MipSolver | undefined = job.spec.milpSolver ? await loadNodeMipSolver() : undefined;
   const options = { mipSolver, now: () => performance.now(), ...(job.maxMilpIterations !== undefined ? { maxMilpIterations: job.maxMilpIterations } : {}) };
   const system = System.fromSnapshot(job.snapshot);
-  if (job.kind === 'optimize') return optimize(system, job.spec, options).solution;
+  if (job.kind === 'optimize') {
+    const result = optimize(system, job.spec, options);
+    return { solution: result.solution, facts: runFactsOf(result) } satisfies OptimizationOutcome;
+  }
   return job.scenario ? whatIf(system, job.spec, job.scenario, options) : explain(system, job.spec, options);
 }
 

@@ -6,7 +6,7 @@
  * threads (INFERNO_OPTIMIZER_THREADS), at most INFERNO_MAX_OPTIMIZATIONS at once.
  */
 import { fileURLToPath } from 'node:url';
-import { createApi, MemorySystemStore, parseCorsOrigins, type ApiMode, type SystemStore } from '../api/index.js';
+import { ApiMetrics, countingWrites, createApi, MemorySystemStore, parseCorsOrigins, type ApiMode, type SystemStore } from '../api/index.js';
 import { parseWith, System, SystemDataSchema } from '../core/index.js';
 import { SAMPLES } from '../samples/index.js';
 import { FileSystemStore, StateFileError } from './file-store.js';
@@ -19,9 +19,10 @@ export const SERVE_USAGE = `  inferno-edge serve [--stateless | -F] [--empty]
                                          with the small sample loaded, or --stateless;
                                          --empty starts without data; INFERNO_STATE_FILE
                                          keeps the system in a file (read at start if it
-                                         exists); INFERNO_TOKEN, INFERNO_CORS_ORIGINS: who
-                                         may call; INFERNO_OPTIMIZER_THREADS (default: the
-                                         cores, at most 4) run optimizations, at most
+                                         exists); INFERNO_TOKEN, INFERNO_READ_TOKEN,
+                                         INFERNO_CORS_ORIGINS: who may call;
+                                         INFERNO_OPTIMIZER_THREADS (default: the cores, at
+                                         most 4) run optimizations, at most
                                          INFERNO_MAX_OPTIMIZATIONS (default ${DEFAULT_MAX_RUNS}) at once`;
 
 const PLAYGROUND_DIR = fileURLToPath(new URL('../../dist/playground/', import.meta.url));
@@ -33,6 +34,8 @@ interface ServeOptions {
   port: number;
   /** the bearer token requests must carry (INFERNO_TOKEN); undefined: none */
   token?: string;
+  /** a bearer token that may only read (INFERNO_READ_TOKEN); needs `token` */
+  readToken?: string;
   /** browser origins allowed to call (INFERNO_CORS_ORIGINS); empty: CORS off */
   corsOrigins: string[];
   /** where the stateful system is kept (INFERNO_STATE_FILE); undefined: in memory only */
@@ -61,6 +64,11 @@ export function serveOptions(args: readonly string[], env: NodeJS.ProcessEnv): S
   if (!/^\d+$/.test(portText) || port > 65535) return `INFERNO_PORT must be a port number (0 to 65535), not "${portText}"`;
   const mode = args.includes('--stateless') ? 'stateless' : 'stateful';
   if (env.INFERNO_STATE_FILE && mode === 'stateless') return 'INFERNO_STATE_FILE keeps the stateful system: it does not go with --stateless';
+  // empty values count as unset, as for INFERNO_HOST
+  const token = env.INFERNO_TOKEN || undefined;
+  const readToken = env.INFERNO_READ_TOKEN || undefined;
+  if (readToken !== undefined && token === undefined) return 'INFERNO_READ_TOKEN needs INFERNO_TOKEN: without it every request may do everything';
+  if (readToken !== undefined && readToken === token) return 'INFERNO_READ_TOKEN must differ from INFERNO_TOKEN';
   let corsOrigins: string[];
   try {
     corsOrigins = parseCorsOrigins(env.INFERNO_CORS_ORIGINS ?? '');
@@ -76,8 +84,8 @@ export function serveOptions(args: readonly string[], env: NodeJS.ProcessEnv): S
     empty: args.includes('--empty'),
     host: env.INFERNO_HOST || 'localhost',
     port,
-    // empty values count as unset, as for INFERNO_HOST
-    token: env.INFERNO_TOKEN || undefined,
+    token,
+    readToken,
     corsOrigins,
     stateFile: env.INFERNO_STATE_FILE || undefined,
     ...(threads !== undefined ? { threads } : {}),
@@ -110,8 +118,11 @@ export async function serveCommand(args: readonly string[]): Promise<number> {
   }
   // Each thread loads HiGHS when its first milpSolver run comes.
   const pool = new OptimizerPool({ threads: options.threads, maxRuns: options.maxRuns });
-  const { mode, token, corsOrigins } = options;
-  const api = createApi({ store, mode, runner: pool, token, corsOrigins });
+  const { mode, token, readToken, corsOrigins } = options;
+  // counters per process; the record of the last optimization in memory, beside the system
+  const metrics = new ApiMetrics({ stateFile: options.stateFile !== undefined });
+  if (options.stateFile !== undefined) store = countingWrites(store, metrics);
+  const api = createApi({ store, mode, runner: pool, token, readToken, corsOrigins, metrics });
   const server = createNodeServer({ api, staticDir: PLAYGROUND_DIR });
   let url: URL;
   try {
@@ -122,7 +133,7 @@ export async function serveCommand(args: readonly string[]): Promise<number> {
     return 1;
   }
   const loaded = options.stateFile !== undefined ? `, state in ${options.stateFile}` : preload ? ', small sample loaded' : '';
-  const guarded = token !== undefined ? ', token required' : '';
+  const guarded = readToken !== undefined ? ', token required (read-only token too)' : token !== undefined ? ', token required' : '';
   process.stdout.write(`inferno-edge REST API (${options.mode}${loaded}${guarded}) listening on ${url}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => {

@@ -27,6 +27,11 @@ export class SqlSystemStore implements SystemStore {
     this.loaded = this.storedSystem() ?? initial();
   }
 
+  /** Whether a system is stored (false until the first change, and after a delete). */
+  isStored(): boolean {
+    return this.storage.sql.exec('SELECT 1 FROM system_snapshot LIMIT 1').toArray().length > 0;
+  }
+
   // async for the interface only: no body awaits, so each runs whole when called
   async read(): Promise<System> {
     return this.system.clone();

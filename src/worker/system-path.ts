@@ -2,12 +2,11 @@
  * Which system a request is for: `/systems/{id}/VERB...` names it, a bare `/VERB...` means the
  * default one. Each system is a Durable Object of its own, named by the id.
  */
-import { ValidationError } from '../core/index.js';
+import { checkSystemId, DEFAULT_SYSTEM_ID } from '../api/system-id.js';
 
-export const DEFAULT_SYSTEM_ID = 'default';
+export { DEFAULT_SYSTEM_ID };
 
 const SYSTEM_PREFIX = /^\/systems\/([^/]*)(\/.*)?$/;
-const SYSTEM_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export interface SystemPath {
   systemId: string;
@@ -20,10 +19,5 @@ export function systemPath(pathname: string): SystemPath {
   const match = SYSTEM_PREFIX.exec(pathname);
   if (!match) return { systemId: DEFAULT_SYSTEM_ID, path: pathname };
   const [, systemId, path = '/'] = match;
-  if (!SYSTEM_ID.test(systemId)) {
-    throw new ValidationError([
-      { path: 'systemId', message: `must be 1 to 64 characters of A-Z, a-z, 0-9, ".", "_" and "-", not "${systemId}"` },
-    ]);
-  }
-  return { systemId, path };
+  return { systemId: checkSystemId(systemId), path };
 }

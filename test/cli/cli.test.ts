@@ -3,18 +3,21 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { verifySystemToken } from '../../src/api/index.js';
+import { tokenRequest } from '../../src/cli/token-command.js';
 import { optimize, parseWith, System, SystemDataSchema } from '../../src/core/index.js';
 import { SAMPLES } from '../../src/samples/index.js';
 import { readOptimizerLightJson } from '../optimizer-light-fixtures.js';
 
 const BIN = new URL('../../bin/inferno-edge.mjs', import.meta.url).pathname;
 
-function cli(args: string[], input?: string) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', timeout: 60_000 });
+function cli(args: string[], input?: string, env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe('inferno-edge optimize', () => {
+// each test starts `inferno-edge` processes, which share 2 cores with every other test file
+describe('inferno-edge optimize', { timeout: 60_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'inferno-cli-'));
   const smallFile = join(dir, 'small.json');
   writeFileSync(smallFile, JSON.stringify(SAMPLES.small));
@@ -54,7 +57,7 @@ describe('inferno-edge optimize', () => {
   });
 });
 
-describe('inferno-edge explain', () => {
+describe('inferno-edge explain', { timeout: 60_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'inferno-explain-'));
   const largeFile = join(dir, 'large.json');
   writeFileSync(largeFile, JSON.stringify(SAMPLES.large));
@@ -126,5 +129,40 @@ describe("today's Inferno data (perfParms) on the command line", { timeout: 60_0
     const { warnings } = optimize(System.fromSpec(parsed.system), parsed.system.optimizerData.optimizer).solution;
     expect(stderr).toBe(warnings!.map((warning) => `warning: ${warning}\n`).join(''));
     expect(stdout).toMatch(/Premium-granite_13b .* unallocated .* no accelerator has usable performance parameters for model granite_13b/);
+  });
+});
+
+describe('inferno-edge token', { timeout: 60_000 }, () => {
+  const SECRET = 'cli-s3cret';
+
+  it('prints a token for one system, signed with INFERNO_TOKEN: write and version 1 unless told', async () => {
+    const plain = cli(['token', 'team-a'], undefined, { INFERNO_TOKEN: SECRET });
+    expect(plain.status).toBe(0);
+    expect(plain.stdout).toMatch(/^ie1~team-a~write~1~[\w-]{43}\n$/);
+    expect(await verifySystemToken(SECRET, plain.stdout.trim())).toEqual({ systemId: 'team-a', scope: 'write', version: 1 });
+    const read = cli(['token', '--scope', 'read', 'team-a', '--version', '7'], undefined, { INFERNO_TOKEN: SECRET });
+    expect(read.status).toBe(0);
+    expect(await verifySystemToken(SECRET, read.stdout.trim())).toEqual({ systemId: 'team-a', scope: 'read', version: 7 });
+    expect(await verifySystemToken('another', read.stdout.trim())).toBeUndefined();
+  });
+
+  it('without INFERNO_TOKEN: exit 2 and why, nothing on stdout', () => {
+    const { status, stdout, stderr } = cli(['token', 'team-a'], undefined, { INFERNO_TOKEN: '' });
+    expect(status).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^INFERNO_TOKEN is not set: tokens are signed with it\nusage:\n/);
+  });
+
+  it.each([
+    [[], 'name one system'],
+    [['a', 'b'], 'name one system'],
+    [['team a'], 'SYSTEM must be 1 to 64 characters of A-Z, a-z, 0-9, ".", "_" and "-", not "team a"'],
+    [['team-a', '--scope', 'admin'], '--scope is read or write, not "admin"'],
+    [['team-a', '--version', '0'], '--version is a whole number from 1 to 999999999, not "0"'],
+    [['team-a', '--version', '1e3'], '--version is a whole number from 1 to 999999999, not "1e3"'],
+    [['team-a', '--version'], '--version needs a value'],
+    [['team-a', '--ttl', '5'], 'unknown option: --ttl'],
+  ])('refuses %j: %s', (args, message) => {
+    expect(tokenRequest(args)).toBe(message);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { QueueAnalyzer, type PerfParameters, type RequestSize } from '../../src/core/index.js';
+import { QueueAnalyzer, type Metrics, type PerfParameters, type RequestSize } from '../../src/core/index.js';
 
 const GRANITE_ON_G2: PerfParameters = { alpha: 17.15, beta: 0.34, gamma: 170, delta: 0.017 };
 const REQUEST: RequestSize = { inTokens: 128, outTokens: 1024 };
@@ -8,6 +8,13 @@ function analyzer(batchSize = 19, perf = GRANITE_ON_G2, request = REQUEST, count
   const created = QueueAnalyzer.create(batchSize, perf, request, counter);
   if (!(created instanceof QueueAnalyzer)) throw new Error(created.reason);
   return created;
+}
+
+/** Metrics at a rate where the queue is stable. */
+function stableAt(qa: QueueAnalyzer, requestsPerSecond: number): Metrics {
+  const metrics = qa.metricsAtRate(requestsPerSecond);
+  if (!Number.isFinite(metrics.ttft)) throw new Error(`unstable at ${requestsPerSecond} requests/s`);
+  return metrics;
 }
 
 describe('QueueAnalyzer metrics', () => {
@@ -26,14 +33,42 @@ describe('QueueAnalyzer metrics', () => {
 
   it('more replicas (less load on each) never raise ITL or TTFT', () => {
     const qa = analyzer();
-    const totalRate = 4; // requests per second
-    let previous = qa.metricsAtRate(totalRate / 2);
+    const totalRate = 1.5; // requests per second: 0.75 on each of 2 replicas, just below saturation
+    let previous = stableAt(qa, totalRate / 2);
     for (let replicas = 3; replicas <= 20; replicas++) {
-      const metrics = qa.metricsAtRate(totalRate / replicas);
+      const metrics = stableAt(qa, totalRate / replicas);
       expect(metrics.itl).toBeLessThanOrEqual(previous.itl);
       expect(metrics.ttft).toBeLessThanOrEqual(previous.ttft);
       previous = metrics;
     }
+  });
+
+  it('are taken at the rate asked, below the rate range searched when sizing too', () => {
+    const qa = analyzer();
+    const bottom = stableAt(qa, qa.minRate * 1000);
+    const below = stableAt(qa, (qa.minRate * 1000) / 10);
+    expect(below.throughput).toBeCloseTo((qa.minRate * 1000) / 10, 12);
+    expect(below.itl).toBeLessThan(bottom.itl);
+    expect(below.ttft).toBeLessThan(bottom.ttft);
+  });
+
+  it('are taken above the top of that range while the queue is stable; where arrivals saturate it, a full batch and no bound on the TTFT', () => {
+    const qa = analyzer();
+    const top = stableAt(qa, qa.maxRate * 1000);
+    const above = stableAt(qa, (qa.maxRate + qa.saturationRate) * 500);
+    expect(above.ttft).toBeGreaterThan(top.ttft);
+    expect(Number.isFinite(above.ttft)).toBe(true);
+    for (const rate of [qa.saturationRate * 1000, qa.saturationRate * 2000]) {
+      expect(qa.metricsAtRate(rate)).toMatchObject({ ttft: Infinity, effectiveConcurrency: 19, itl: GRANITE_ON_G2.alpha + GRANITE_ON_G2.beta * 19, rho: 1 });
+    }
+  });
+
+  it('where the service time does not grow with the batch (one output token, delta = 0), the concurrency is the average number in service', () => {
+    const qa = analyzer(19, { ...GRANITE_ON_G2, delta: 0 }, { inTokens: 128, outTokens: 1 });
+    const metrics = stableAt(qa, qa.maxRate * 500);
+    expect(metrics.avgNumInService).toBeGreaterThan(1);
+    expect(metrics.effectiveConcurrency).toBe(metrics.avgNumInService);
+    expect(metrics.itl).toBe(GRANITE_ON_G2.alpha + GRANITE_ON_G2.beta * metrics.avgNumInService);
   });
 
   it('at light load a request sees the latencies of a batch of about one', () => {
@@ -50,11 +85,11 @@ describe('QueueAnalyzer sizing', () => {
     const qa = analyzer();
     const sizing = qa.size({ ttft: 1000, itl: 21, tps: 0 });
     if (!sizing.feasible) throw new Error(sizing.reason);
-    const atTTFT = qa.metricsAtRate(sizing.rateForTTFT);
-    const atITL = qa.metricsAtRate(sizing.rateForITL);
+    const atTTFT = stableAt(qa, sizing.rateForTTFT);
+    const atITL = stableAt(qa, sizing.rateForITL);
     expect(atTTFT.ttft).toBeCloseTo(1000, 5);
     expect(atITL.itl).toBeCloseTo(21, 7);
-    expect(qa.metricsAtRate(sizing.rateForITL * 1.001).itl).toBeGreaterThan(21);
+    expect(stableAt(qa, sizing.rateForITL * 1.001).itl).toBeGreaterThan(21);
     expect(sizing.metrics.itl).toBeLessThanOrEqual(21 * (1 + 1e-9));
     expect(sizing.metrics.ttft).toBeLessThanOrEqual(1000 * (1 + 1e-9));
   });
@@ -75,21 +110,34 @@ describe('QueueAnalyzer sizing', () => {
     expect(sizing.rateForTPS).toBeCloseTo(qa.maxRate * 1000 * 0.9, 9);
   });
 
-  it('an ITL that does not vary with the load is not sized, as in the reference (batch size 1, or beta = 0)', () => {
-    for (const [batchSize, perf] of [
-      [1, GRANITE_ON_G2],
-      [19, { ...GRANITE_ON_G2, beta: 0 }],
-      [19, { ...GRANITE_ON_G2, beta: 0, delta: 0 }],
-    ] as const) {
-      const sizing = analyzer(batchSize, perf).size({ ttft: 0, itl: 40, tps: 0 });
-      expect(sizing).toEqual({ feasible: false, reason: expect.stringMatching(/^ITL target 40 ms is not sized: the metric is [\d.]+ ms at every load/) });
-    }
-    // a target below the flat value is "beyond the range" for the reference: sized at the top, missed
-    const below = analyzer(1, GRANITE_ON_G2).size({ ttft: 0, itl: 10, tps: 0 });
-    if (!below.feasible) throw new Error(below.reason);
-    expect(below.rateForITL).toBe(analyzer(1, GRANITE_ON_G2).maxRate * 1000);
-    expect(below.metrics.itl).toBeCloseTo(GRANITE_ON_G2.alpha + GRANITE_ON_G2.beta, 6);
-    // the same batch of one is sized on TTFT alone, with finite numbers
+  describe('an ITL that does not change with the load (beta = 0, or batch size 1)', () => {
+    const FLAT_20 = { ...GRANITE_ON_G2, alpha: 20, beta: 0 };
+    const cases = [
+      ['beta = 0', 19, FLAT_20, 20],
+      ['batch size 1, beta = 0', 1, FLAT_20, 20],
+      ['batch size 1', 1, GRANITE_ON_G2, GRANITE_ON_G2.alpha + GRANITE_ON_G2.beta],
+    ] as const;
+
+    it.each(cases)('%s: a target it meets, equality included, constrains nothing', (_, batchSize, perf, flat) => {
+      for (const itl of [flat + 5, flat]) {
+        const qa = analyzer(batchSize, perf);
+        const sizing = qa.size({ ttft: 0, itl, tps: 0 });
+        expect(sizing).toMatchObject({ feasible: true, rateForITL: qa.maxRate * 1000 });
+        // sized by its other targets: here the TTFT
+        const withTTFT = qa.size({ ttft: 2000, itl, tps: 0 });
+        if (!withTTFT.feasible) throw new Error(withTTFT.reason);
+        expect(withTTFT.rateForITL).toBe(qa.maxRate * 1000);
+        expect(withTTFT.metrics.ttft).toBeCloseTo(2000, 5);
+      }
+    });
+
+    it.each(cases)('%s: a target it misses is infeasible, saying that no load meets it', (_, batchSize, perf, flat) => {
+      const sizing = analyzer(batchSize, perf).size({ ttft: 0, itl: flat - 5, tps: 0 });
+      expect(sizing).toEqual({ feasible: false, reason: expect.stringMatching(/^ITL target [\d.]+ ms is below [\d.]+ ms, its value at every load/) });
+    });
+  });
+
+  it('with beta = delta = 0, TTFT alone sizes a batch of one, with finite numbers', () => {
     const ttftOnly = analyzer(1, { ...GRANITE_ON_G2, beta: 0, delta: 0 }).size({ ttft: 2000, itl: 0, tps: 0 });
     if (!ttftOnly.feasible) throw new Error(ttftOnly.reason);
     expect(Number.isFinite(ttftOnly.metrics.itl) && Number.isFinite(ttftOnly.metrics.ttft)).toBe(true);

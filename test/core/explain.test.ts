@@ -79,8 +79,31 @@ describe('explain', () => {
   });
 });
 
-describe('explain, where the reference sizes an ITL target the metric misses', () => {
-  it('says so in the decision', () => {
+describe('explain a best-effort allocation', () => {
+  it('says whether its replicas can take the load', () => {
+    const explained = (g2: number) => {
+      const { system, spec } = load(
+        systemData({
+          accelerators: [{ name: 'G2', type: 'G2', multiplicity: 1, cost: 23 }],
+          servers: [server({ name: 's', class: 'Bronze', arrivalRate: 600 })],
+          capacity: { G2: g2 },
+          optimizer: { saturationPolicy: 'PriorityExhaustive' },
+        }),
+      );
+      return explain(system, spec).servers[0];
+    };
+    const needed = explained(1000).allocation!.numReplicas;
+    const short = explained(needed - 1);
+    expect(short.status).toBe('best-effort');
+    expect(short.decision).toBe(`best effort under the saturation policy: ${needed - 1} of the ${needed} replicas its SLOs need on G2; its ITL and TTFT are those of its load on these replicas`);
+    const one = explained(1);
+    expect(one.status).toBe('best-effort');
+    expect(one.decision).toMatch(/^best effort under the saturation policy: 1 of the \d+ replicas .*grows without bound: TTFT unbounded/);
+  });
+});
+
+describe('explain, where the ITL does not change with the load (batch size 1)', () => {
+  it('a target it misses at every load leaves the server out, saying so on each candidate', () => {
     const { system, spec } = load(
       systemData({
         servers: [server({ name: 's', maxBatchSize: 1 })],
@@ -88,9 +111,8 @@ describe('explain, where the reference sizes an ITL target the metric misses', (
       }),
     );
     const [s] = explain(system, spec).servers;
-    expect(s.status).toBe('allocated');
-    expect(s.allocation!.itlAverage).toBeGreaterThan(10);
-    expect(s.decision).toMatch(/misses the 10 ms target: here the ITL cannot change with the load/);
+    expect(s).toMatchObject({ status: 'unallocated', allocation: null });
+    for (const c of s.candidates) expect(c.reason).toMatch(/^ITL target 10 ms is below [\d.]+ ms, its value at every load/);
   });
 });
 

@@ -210,8 +210,8 @@ describe('the iteration-time analyzer', () => {
       expect(alphaOnly.size(targets)).toMatchObject({ feasible: true, rateForITL: alphaOnly.maxRate * 1000, rateForTTFT: alphaOnly.maxRate * 1000 });
     }
     // missed: no rate meets it
-    expect(alphaOnly.size({ ttft: 0, itl: 11.9, tps: 0 })).toEqual({ feasible: false, reason: 'ITL target 11.9 ms is below 12 ms, its value at the lowest load' });
-    expect(alphaOnly.size({ ttft: 23, itl: 0, tps: 0 })).toEqual({ feasible: false, reason: 'TTFT target 23 ms is below 24 ms, its value at the lowest load' });
+    expect(alphaOnly.size({ ttft: 0, itl: 11.9, tps: 0 })).toEqual({ feasible: false, reason: 'ITL target 11.9 ms is below 12 ms, its value at every load (it does not change with the load)' });
+    expect(alphaOnly.size({ ttft: 23, itl: 0, tps: 0 })).toEqual({ feasible: false, reason: 'TTFT target 23 ms is below 24 ms, its value at every load (it does not change with the load)' });
   });
 
   it('a queue beyond the batch adds waiting: the same rate gives a longer TTFT and turns fewer away', () => {

@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
+  AllocationDataSchema,
   computeCandidates,
   MAX_BATCH_SIZE,
   NO_USABLE_PARAMETERS,
   OptimizationError,
   optimize,
   parseWith,
+  QueueAnalyzer,
+  shortestFloat32,
   System,
   SystemDataSchema,
+  transitionPenalty,
   type AllocationSolution,
 } from '../../src/core/index.js';
 import { SAMPLES } from '../../src/samples/index.js';
@@ -86,9 +90,30 @@ describe('candidates', () => {
     expect(fixed.candidates.every((c) => c.batchSize === 5)).toBe(true);
   });
 
+  it('accCount 0 means one accelerator per replica', () => {
+    const perf = PERF.map((p) => ({ ...p, accCount: p.acc === 'G2' ? 0 : 2 }));
+    const byAccelerator = Object.fromEntries(candidatesOf(systemData({ perf, servers: [server({ name: 's' })] }), 's').candidates.map((c) => [c.accelerator, c]));
+    expect(byAccelerator.G2).toMatchObject({ unitsPerReplica: 1, cost: 23 * byAccelerator.G2.numReplicas });
+    expect(byAccelerator['2xG2']).toMatchObject({ unitsPerReplica: 4, cost: 46 * 2 * byAccelerator['2xG2'].numReplicas });
+  });
+
   it('never goes below minNumReplicas', () => {
     const { solution } = run(systemData({ servers: [server({ name: 's', arrivalRate: 1, minNumReplicas: 3 })] }));
     expect(solution.allocations.s.numReplicas).toBe(3);
+  });
+
+  it('reports ITL and TTFT at the rate each replica takes, even below the rate range searched when sizing', () => {
+    // 0.6 req/min over 1000 replicas: 1e-5 requests/s each, far below the range's bottom
+    const { solution } = run(systemData({ servers: [server({ name: 's', arrivalRate: 0.6, minNumReplicas: 1000 })] }));
+    const alloc = solution.allocations.s;
+    expect(alloc).toMatchObject({ accelerator: 'G2', numReplicas: 1000, maxBatch: 19 });
+    const g2 = PERF.find((p) => p.acc === 'G2')!;
+    const f32 = Math.fround;
+    const perf = { alpha: f32(g2.decodeParms.alpha), beta: f32(g2.decodeParms.beta), gamma: f32(g2.prefillParms.gamma), delta: f32(g2.prefillParms.delta) };
+    const qa = QueueAnalyzer.create(19, perf, { inTokens: 128, outTokens: 1024 }) as QueueAnalyzer;
+    expect(0.6 / 60 / 1000).toBeLessThan(qa.minRate * 1000);
+    const metrics = qa.metricsAt(f32(0.6 / 60) / 1000 / 1000);
+    expect([alloc.itlAverage, alloc.ttftAverage]).toEqual([shortestFloat32(metrics.itl), shortestFloat32(metrics.ttft)]);
   });
 
   it('sizes a TPS target from the target, not the arrival rate', () => {
@@ -114,6 +139,35 @@ describe('candidates', () => {
     expect(a100.value).toBe(a100.numReplicas === 2 ? 0 : Math.fround(a100.cost - 80));
     const g2 = byAccelerator.G2;
     expect(g2.value).toBeCloseTo(0.1 * (80 + g2.cost) + (g2.cost - 80), 4);
+  });
+
+  describe('the transition penalty of a split allocation', () => {
+    const f32 = Math.fround;
+    const split = {
+      accelerator: 'G2',
+      numReplicas: 5,
+      cost: 149,
+      placements: [
+        { accelerator: 'G2', numReplicas: 3, cost: 69 },
+        { accelerator: 'A100', numReplicas: 2, cost: 80 },
+      ],
+    };
+    const penalty = (moved: number, from: number, to: number) => f32(f32(f32(0.1) * moved) + f32(to - from));
+
+    it('charges the share of the groups that move, not nothing for the same replica count on the main accelerator', () => {
+      expect(transitionPenalty(split, { accelerator: 'G2', numReplicas: 5, cost: 115 })).toBe(penalty(80, 149, 115));
+      expect(transitionPenalty(split, { accelerator: 'A100', numReplicas: 4, cost: 160 })).toBe(penalty(69, 149, 160));
+      expect(transitionPenalty(split, { accelerator: 'H100', numReplicas: 2, cost: 150 })).toBe(penalty(149 + 150, 149, 150));
+      expect(transitionPenalty(split, split)).toBe(0);
+      // and to a split allocation: the replicas started on A100
+      expect(transitionPenalty({ accelerator: 'G2', numReplicas: 5, cost: 115 }, split)).toBe(penalty(80, 115, 149));
+    });
+
+    it('is the value of the candidates of a server whose current allocation is split', () => {
+      const data = systemData({ servers: [server({ name: 's', currentAlloc: split })] });
+      const g2 = candidatesOf(data, 's').candidates.find((c) => c.accelerator === 'G2')!;
+      expect(g2.value).toBe(penalty(80, 149, g2.cost));
+    });
   });
 
   it('says why a server has no candidates', () => {
@@ -150,7 +204,7 @@ describe('inputs the reference cannot handle', () => {
     ]);
   });
 
-  it('beta = delta = 0 gives finite numbers or a reason (the reference prints NaN)', () => {
+  it('beta = delta = 0 (the service time does not reveal the concurrency) gives finite numbers', () => {
     const perf = [{ name: 'granite_13b', acc: 'G2', maxBatchSize: 38, atTokens: 512, decodeParms: { alpha: 17 }, prefillParms: { gamma: 170 } }];
     const ttftOnly = [{ name: 'Premium', priority: 1, modelTargets: [{ model: 'granite_13b', 'slo-ttft': 1000 }] }];
     const { solution } = run(systemData({ perf, classes: ttftOnly, servers: [server({ name: 's' })] }));
@@ -158,9 +212,9 @@ describe('inputs the reference cannot handle', () => {
     expect(alloc.itlAverage).toBe(17);
     expect(Number.isFinite(alloc.ttftAverage)).toBe(true);
     expect(alloc.ttftAverage).toBeGreaterThanOrEqual(170);
-    // with an ITL target too: ITL cannot change with the load, so that target is not sized
+    // with an ITL target too: the ITL, 17 ms at every load, meets 40 ms and constrains nothing
     const withItl = candidatesOf(systemData({ perf, servers: [server({ name: 's' })] }), 's');
-    expect(withItl.rejected).toContainEqual({ accelerator: 'G2', reason: expect.stringMatching(/^ITL target 40 ms is not sized/) });
+    expect(withItl.candidates.find((c) => c.accelerator === 'G2')).toMatchObject({ itl: 17, numReplicas: alloc.numReplicas });
   });
 
   it('a huge arrival rate needs too many replicas: infeasible with the reason', () => {
@@ -205,6 +259,20 @@ describe('zero load', () => {
     const { solution } = run(systemData({ servers: [server({ name: 's', arrivalRate: 0, minNumReplicas: 2 })] }));
     expect(solution.allocations.s).toMatchObject({ accelerator: 'G2', numReplicas: 2, cost: 46, maxBatch: 38 });
     expect(solution.allocations.s.itlAverage).toBeCloseTo(17.49, 4);
+  });
+
+  it("with minNumReplicas and the server's own maxBatchSize: that batch size", () => {
+    const { solution } = run(systemData({ servers: [server({ name: 's', arrivalRate: 0, minNumReplicas: 2, maxBatchSize: 5 })] }));
+    expect(solution.allocations.s).toMatchObject({ accelerator: 'G2', numReplicas: 2, maxBatch: 5 });
+  });
+
+  // 1e-46 is 0 as a float32; 1e-45 is not, but a sixtieth of it (per second) is
+  it.each([1e-46, 1e-45])('an arrival rate of %s req/min, 0 in float32 as the reference reads it, is no load', (arrivalRate) => {
+    const data = systemData({ servers: [server({ name: 's', arrivalRate })] });
+    const s = candidatesOf(data, 's');
+    expect(s.rejected).toEqual([]);
+    expect(s.candidates).toMatchObject([{ accelerator: '', numReplicas: 0 }]);
+    expect(run(data).solution.allocations).toEqual({});
   });
 });
 
@@ -256,6 +324,45 @@ describe('greedy under limited capacity', () => {
     expect(counts(exhaustive.solution)).toEqual([5]);
     expect(counts(roundRobin.solution)).toEqual([2, 3]);
     for (const alloc of Object.values(roundRobin.solution.allocations)) expect(alloc.cost).toBe(23 * alloc.numReplicas);
+  });
+
+  describe('a best-effort allocation reports what its replicas give', () => {
+    const onlyG2 = accelerators.filter((acc) => acc.name === 'G2');
+    const b1 = [server({ name: 'b1', class: 'Bronze', arrivalRate: 600 })];
+    const optimizer = { saturationPolicy: 'PriorityExhaustive' };
+    const candidate = candidatesOf(systemData({ accelerators: onlyG2, servers: b1 }), 'b1').candidates[0];
+
+    it('its latencies at the load on the replicas it gets, not those of the replicas its SLOs need', () => {
+      const given = candidate.numReplicas - 1;
+      const { solution } = run(systemData({ accelerators: onlyG2, servers: b1, capacity: { G2: given }, optimizer }));
+      const metrics = candidate.analyzer!.metricsAtRate(candidate.totalRate / given)!;
+      expect(solution.allocations.b1).toMatchObject({
+        numReplicas: given,
+        itlAverage: shortestFloat32(metrics.itl),
+        ttftAverage: shortestFloat32(metrics.ttft),
+        bestEffort: true,
+      });
+      expect(solution.allocations.b1.ttftAverage).toBeGreaterThan(shortestFloat32(candidate.ttft));
+    });
+
+    it('where they cannot take the load: a full batch, and the largest float32 for the unbounded TTFT', () => {
+      const { solution, system } = run(systemData({ accelerators: onlyG2, servers: b1, capacity: { G2: 1 }, optimizer }));
+      const alloc = solution.allocations.b1;
+      const g2 = PERF.find((p) => p.acc === 'G2')!;
+      expect(alloc).toMatchObject({ numReplicas: 1, bestEffort: true, ttftAverage: 3.4028235e38 });
+      expect(alloc.itlAverage).toBe(shortestFloat32(Math.fround(g2.decodeParms.alpha) + Math.fround(g2.decodeParms.beta) * candidate.batchSize));
+      // JSON that a Go client parses (no Infinity, no NaN), and that reads back as an allocation
+      expect(JSON.stringify(alloc)).toContain('"ttftAverage":3.4028235e+38');
+      expect(parseWith(AllocationDataSchema, JSON.parse(JSON.stringify(alloc))).ttftAverage).toBe(3.4028235e38);
+      system.applyDesiredAllocations();
+      expect(System.fromSnapshot(JSON.parse(JSON.stringify(system.toSnapshot()))).getServer('b1')?.currentAlloc.ttftAverage).toBe(3.4028235e38);
+    });
+
+    it('allocations within their SLOs carry no bestEffort field', () => {
+      const { solution } = run(systemData({ accelerators: onlyG2, servers: b1, capacity: { G2: candidate.numReplicas }, optimizer }));
+      expect(solution.allocations.b1.numReplicas).toBe(candidate.numReplicas);
+      expect(solution.allocations.b1).not.toHaveProperty('bestEffort');
+    });
   });
 
   it('records the desired allocation of every server, and applies it', () => {

@@ -1,7 +1,7 @@
 /** Property tests: whatever the numbers, the optimizer answers with finite numbers, the same way twice. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FLOAT32_MAX, OptimizationError, optimize, parseWith, System, SystemDataSchema, ValidationError } from '../../src/core/index.js';
+import { AllocationDataSchema, FLOAT32_MAX, OptimizationError, optimize, parseWith, System, SystemDataSchema, ValidationError } from '../../src/core/index.js';
 
 /** Non-negative float32 values, extremes included. */
 const amount = fc.oneof(
@@ -96,6 +96,8 @@ describe('optimize on arbitrary numbers', () => {
         for (const allocation of Object.values(first.solution.allocations)) {
           expect(allocation.cost).toBeLessThanOrEqual(FLOAT32_MAX);
           expect(allocation.numReplicas).toBeGreaterThanOrEqual(0);
+          // a client sends it back as a current allocation: it must read as one
+          expect(() => parseWith(AllocationDataSchema, JSON.parse(JSON.stringify(allocation)))).not.toThrow();
         }
       }),
       { numRuns: 300, seed: 20261127 },

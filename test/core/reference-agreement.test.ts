@@ -15,6 +15,16 @@ describe.each(['small', 'large'] as const)('the %s sample agrees with the refere
   const system = System.fromSpec(data.system);
   const { solution } = optimize(system, data.system.optimizerData.optimizer);
   const reference = referenceSolution(size);
+  const candidates = computeCandidates(system);
+  const sloSized = (server: string, accelerator: string) =>
+    candidates.find((s) => s.server === server)!.candidates.find((c) => c.accelerator === accelerator)!;
+
+  it('gives best effort to the servers the reference gives fewer replicas than their SLOs need', () => {
+    const bestEffort = Object.keys(solution.allocations).filter((name) => solution.allocations[name].bestEffort);
+    const short = Object.keys(reference).filter((name) => reference[name].numReplicas < sloSized(name, reference[name].accelerator).numReplicas);
+    expect(bestEffort).toEqual(short);
+    expect(bestEffort.length).toBe(size === 'large' ? 1 : 0);
+  });
 
   it('allocates exactly the servers the reference allocates', () => {
     expect(Object.keys(solution.allocations).sort()).toEqual(Object.keys(reference).sort());
@@ -29,8 +39,11 @@ describe.each(['small', 'large'] as const)('the %s sample agrees with the refere
       maxBatch: theirs.maxBatch,
     });
     expect(relative(ours.cost, theirs.cost)).toBeLessThanOrEqual(1e-4);
-    expect(relative(ours.itlAverage, theirs.itlAverage)).toBeLessThanOrEqual(1e-3);
-    expect(relative(ours.ttftAverage, theirs.ttftAverage)).toBeLessThanOrEqual(1e-3);
+    // A best-effort allocation: the reference reports the latencies of the allocation its SLOs
+    // need (ours agree on that candidate); we report those of the replicas it gets (docs/semantics.md).
+    const latencies = ours.bestEffort ? sloSized(name, ours.accelerator) : { itl: ours.itlAverage, ttft: ours.ttftAverage };
+    expect(relative(latencies.itl, theirs.itlAverage)).toBeLessThanOrEqual(1e-3);
+    expect(relative(latencies.ttft, theirs.ttftAverage)).toBeLessThanOrEqual(1e-3);
     expect(ours.load).toEqual(theirs.load);
   });
 
@@ -38,7 +51,7 @@ describe.each(['small', 'large'] as const)('the %s sample agrees with the refere
     it.each([...RANDOM_TIES])('%s: same cost, and among equal-cost candidates the first by name', (name) => {
       const ours = solution.allocations[name];
       expect(relative(ours.cost, reference[name].cost)).toBeLessThanOrEqual(1e-4);
-      const tied = computeCandidates(system)
+      const tied = candidates
         .find((s) => s.server === name)!
         .candidates.filter((c) => c.cost === ours.cost)
         .map((c) => c.accelerator);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  FLOAT32_MAX,
   OptimizerDataSchema,
   parseWith,
   ServerSpecSchema,
@@ -102,10 +103,16 @@ describe('rejecting wrong input with the field path', () => {
     [{ avgInTokens: 12.5 }, 'system.serverData.servers.1.currentAlloc.load.avgInTokens', /whole number/],
     [{ avgOutTokens: -1 }, 'system.serverData.servers.1.currentAlloc.load.avgOutTokens', /negative/],
     [{ arrivalRate: 1e39 }, 'system.serverData.servers.1.currentAlloc.load.arrivalRate', /float32/],
+    [{ arrivalRate: 3.4028236e38 }, 'system.serverData.servers.1.currentAlloc.load.arrivalRate', /float32/],
   ])('%j', (load, path, message) => {
     const [issue] = issuesOf(() => parseWith(SystemDataSchema, withLoad(load)));
     expect(issue.path).toBe(path);
     expect(issue.message).toMatch(message);
+  });
+
+  it('accepts the largest float32 as Go prints it (3.4028235e+38, a little above its exact value)', () => {
+    const parsed = parseWith(SystemDataSchema, withLoad({ arrivalRate: 3.4028235e38 }));
+    expect(Math.fround(parsed.system.serverData.servers[1].currentAlloc.load.arrivalRate)).toBe(FLOAT32_MAX);
   });
 
   it('names every bad field at once', () => {

@@ -19,7 +19,7 @@ import { server, systemData } from '../core/builders.js';
 let mipSolver: MipSolver;
 beforeAll(async () => {
   mipSolver = await loadNodeMipSolver();
-});
+}, 60_000);
 
 /**
  * Optimizes `data` with `spec`. Unless told otherwise, the clock stands still and the limit is
@@ -100,7 +100,8 @@ function tightSample(size: 'small' | 'large', fraction: number): SystemData {
 /** HiGHS's work on the larger cases takes seconds of CPU; the machine may be busy. */
 const SLOW = 120_000;
 
-describe('MILP with HiGHS', () => {
+// CPU-bound work that shares 2 cores with every other test file: more than vitest's 5 s default
+describe('MILP with HiGHS', { timeout: SLOW }, () => {
   it('on the small sample at 1/8 capacity serves 9 servers within SLO with best effort delayed, 7 without, where the greedy serves 5', () => {
     const data = tightSample('small', 1 / 8);
     const greedy = solve(data, { milpSolver: false }).result;
@@ -337,6 +338,31 @@ describe('one transition penalty for every solver', () => {
     expect(cost).toMatchObject({ stage: 'cost', status: 'optimal' });
     expect(cost?.objective).toBeCloseTo(0, 4);
     expect(cost?.bound).toBeCloseTo(0, 4);
+  });
+
+  it('prices a split current allocation group by group: keeping it is free, and the heterogeneous MILP keeps it', () => {
+    // current: 4 replicas on X and 3 on Y, both at 10 a unit; any other split or move costs more
+    const placements = [
+      { accelerator: 'X', numReplicas: 4, cost: 40, itlAverage: 0, ttftAverage: 0 },
+      { accelerator: 'Y', numReplicas: 3, cost: 30, itlAverage: 0, ttftAverage: 0 },
+    ];
+    const split = parseWith(
+      SystemDataSchema,
+      systemData({
+        servers: [server({ name: 's', arrivalRate: 1, minNumReplicas: 7, currentAlloc: { accelerator: 'X', numReplicas: 7, maxBatch: 32, cost: 70, placements } })],
+        accelerators: ['X', 'Y'].map((name) => ({ name, type: name, multiplicity: 1, cost: 10 })),
+        perf: ['X', 'Y'].map((acc) => ({ name: 'granite_13b', acc, accCount: 1, maxBatchSize: 32, atTokens: 512, decodeParms: { alpha: 20, beta: 0.4 }, prefillParms: { gamma: 200, delta: 0.02 } })),
+        capacity: { X: 100, Y: 100 },
+      }),
+    );
+    const { result } = solve(split, { milpSolver: true, heterogeneous: true });
+    expect(result.solution.allocations.s.placements?.map(({ accelerator, numReplicas }) => ({ accelerator, numReplicas }))).toEqual([
+      { accelerator: 'X', numReplicas: 4 },
+      { accelerator: 'Y', numReplicas: 3 },
+    ]);
+    const cost = result.solution.summary?.stages.at(-1);
+    expect(cost).toMatchObject({ stage: 'cost', status: 'optimal' });
+    expect(cost?.objective).toBeCloseTo(0, 4);
   });
 });
 

@@ -4,6 +4,7 @@
  * one, and state that survives a restart with the same --persist-to folder. The requests go to
  * the Worker's own workerd, not through wrangler's live-reload proxy (wrangler-dev.ts says why).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeAccess } from './access.js';
 import { describeLoad } from './load.js';
 import { describeHttpApi, readState, request, smallSample } from './suite.js';
+import { describeTenants, sendOverHttp } from './tenants.js';
 import { startWranglerDev, type WranglerDev } from './wrangler-dev.js';
+import { havePrometheus, PROMTOOL } from '../prometheus.js';
 
 const TOKEN = 'worker-http-token';
+const HAVE_PROMTOOL = havePrometheus();
 const ALLOWED_ORIGIN = 'http://localhost:5173';
 
 const persistTo = mkdtempSync(join(tmpdir(), 'inferno-wrangler-'));
@@ -47,6 +51,8 @@ describeAccess('the Worker with INFERNO_TOKEN and INFERNO_CORS_ORIGINS', {
   token: TOKEN,
   allowedOrigin: ALLOWED_ORIGIN,
 });
+
+describeTenants('the Worker under wrangler dev, with INFERNO_TOKEN', { send: sendOverHttp(() => guarded.url), admin: TOKEN });
 
 describe('the Worker: many systems', () => {
   const call = (method: string, path: string, body?: unknown) => request(worker.url, method, path, body);
@@ -103,4 +109,30 @@ describe('the Worker: many systems', () => {
     expect({ default: await readState(worker.url, ''), kept: await readState(worker.url, '/systems/kept') }).toEqual(before);
     expect(await call('GET', '/getServiceClass/Restarted')).toMatchObject({ status: 200, body: { priority: 7 } });
   }, 90_000);
+});
+
+describe('the Worker: GET /metrics', () => {
+  const metrics = (base: URL, path: string, token?: string) =>
+    fetch(new URL(path, base), { headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+
+  it.skipIf(!HAVE_PROMTOOL)("promtool finds the exposition valid, per system and at the bare path (the default system's)", async () => {
+    expect((await request(worker.url, 'POST', '/systems/metrics-promtool/optimizeOne', smallSample())).status).toBe(200);
+    for (const path of ['/systems/metrics-promtool/metrics', '/metrics']) {
+      const response = await metrics(worker.url, path);
+      expect(response.status, path).toBe(200);
+      const checked = spawnSync(PROMTOOL, ['check', 'metrics'], { input: await response.text(), encoding: 'utf8' });
+      expect(checked.stdout + checked.stderr, path).toBe('');
+      expect(checked.status, path).toBe(0);
+    }
+  });
+
+  it('needs the token when the Worker has one', async () => {
+    for (const path of ['/metrics', '/systems/metrics-guarded/metrics']) {
+      expect((await metrics(guarded.url, path)).status, path).toBe(401);
+      expect((await metrics(guarded.url, path, 'wrong')).status, path).toBe(401);
+      const answer = await metrics(guarded.url, path, TOKEN);
+      expect(answer.status, path).toBe(200);
+      expect(await answer.text()).toContain('# TYPE inferno_server_desired_replicas gauge\n');
+    }
+  });
 });

@@ -2,7 +2,7 @@
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSystem } from '../../bench/generator.js';
-import { createApi, MemorySystemStore } from '../../src/api/index.js';
+import { createApi, MemorySystemStore, runFactsOf } from '../../src/api/index.js';
 import { explain, optimize, parseWith, System, SystemDataSchema } from '../../src/core/index.js';
 import { loadNodeMipSolver } from '../../src/highs/load-node.js';
 import { createNodeServer, listen } from '../../src/node/http-server.js';
@@ -25,8 +25,11 @@ describe('the optimizer pool', () => {
       pool.optimize(system, spec, {}),
       pool.explain(system, data.system.optimizerData.optimizer, undefined, {}),
     ]);
-    expect(greedy).toEqual(optimize(system.clone(), data.system.optimizerData.optimizer).solution);
-    expect(milp.allocations).toEqual(optimize(system.clone(), spec, { mipSolver }).solution.allocations);
+    const greedyResult = optimize(system.clone(), data.system.optimizerData.optimizer);
+    // the answer, and what the metrics keep of it, as the core in this thread gives them
+    expect(greedy).toEqual({ solution: greedyResult.solution, facts: runFactsOf(greedyResult) });
+    expect(milp.solution.allocations).toEqual(optimize(system.clone(), spec, { mipSolver }).solution.allocations);
+    expect(milp.facts.solver).toBe('milp');
     expect(why).toEqual(JSON.parse(JSON.stringify(explain(system, data.system.optimizerData.optimizer))));
     // the system given stays as it was
     expect(system.toData()).toEqual(System.fromSpec(data.system).toData());
@@ -74,5 +77,11 @@ describe('the Node server with its optimizations in a thread', () => {
     expect(Object.values(solution.summary.servedWithinSLO).reduce((a, b) => a + b)).toBeGreaterThan(0);
     // the slot is free again
     expect((await fetch(new URL('/optimize', base), { method: 'POST', body: '{}' })).status).toBe(200);
+    // /metrics counts the runs done in the thread; the refusal was no optimization
+    const metrics = await (await fetch(new URL('/metrics', base))).text();
+    expect(metrics).toContain('\ninferno_optimizations_total{solver="milp",outcome="solved"} 1\n');
+    expect(metrics).toContain('\ninferno_optimizations_total{solver="greedy",outcome="solved"} 1\n');
+    expect(metrics).not.toContain('outcome="failed"');
+    expect(metrics).toContain('\ninferno_optimization_duration_seconds_count{solver="milp"} 1\n');
   }, 180_000);
 });

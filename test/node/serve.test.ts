@@ -1,5 +1,8 @@
 /** `inferno-edge serve`: its options, and the real command run as a child process. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { optimize, parseWith, System, SystemDataSchema } from '../../src/core/index.js';
 import { serveOptions } from '../../src/node/serve.js';
@@ -38,6 +41,13 @@ describe('serve options', () => {
     expect(serveOptions([], { INFERNO_MAX_OPTIMIZATIONS: 'many' })).toBe('INFERNO_MAX_OPTIMIZATIONS must be a whole number from 1 to 1024, not "many"');
   });
 
+  it('reads INFERNO_READ_TOKEN, which needs INFERNO_TOKEN and must differ from it', () => {
+    expect(serveOptions([], { INFERNO_TOKEN: 'admin', INFERNO_READ_TOKEN: 'reader' })).toMatchObject({ token: 'admin', readToken: 'reader' });
+    expect(serveOptions([], { INFERNO_TOKEN: 'admin', INFERNO_READ_TOKEN: '' })).toEqual(serveOptions([], { INFERNO_TOKEN: 'admin' }));
+    expect(serveOptions([], { INFERNO_READ_TOKEN: 'reader' })).toBe('INFERNO_READ_TOKEN needs INFERNO_TOKEN: without it every request may do everything');
+    expect(serveOptions([], { INFERNO_TOKEN: 'same', INFERNO_READ_TOKEN: 'same' })).toBe('INFERNO_READ_TOKEN must differ from INFERNO_TOKEN');
+  });
+
   it('refuses a CORS entry that is not an origin, and a state file in stateless mode', () => {
     expect(serveOptions([], { INFERNO_CORS_ORIGINS: 'https://a.example.com/app' })).toBe(
       'INFERNO_CORS_ORIGINS: "https://a.example.com/app" is not an origin (scheme://host[:port], e.g. https://app.example.com)',
@@ -54,8 +64,8 @@ describe('serve options', () => {
 });
 
 
-/** Starts `inferno-edge serve`; resolves with the URL it prints once it listens. */
-function startServe(args: string[], port: number, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+/** Starts `inferno-edge serve`; resolves with the URL it prints once it listens, and all it prints. */
+function startServe(args: string[], port: number, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(process.execPath, [BIN, 'serve', ...args], {
     env: { ...process.env, INFERNO_HOST: '127.0.0.1', INFERNO_PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -65,7 +75,7 @@ function startServe(args: string[], port: number, env: Record<string, string> = 
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const listening = output.match(/listening on (http:\/\/\S+)/);
-      if (listening) resolve({ child, url: listening[1] });
+      if (listening) resolve({ child, url: listening[1], output: () => output });
     });
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', (code) => reject(new Error(`serve exited with ${code} before listening:\n${output}`)));
@@ -123,6 +133,52 @@ describe('inferno-edge serve as a child process', () => {
       expect(answered.headers.get('access-control-allow-origin')).toBe(origin);
     } finally {
       expect(await stop(child)).toBe(0);
+    }
+  }, 30_000);
+
+  it('INFERNO_READ_TOKEN reads and gets 403 on a write; neither token is ever logged', async () => {
+    const [admin, reader] = ['child-admin-t0ken', 'child-read-t0ken'];
+    const { child, url, output } = await startServe([], await freePort(), { INFERNO_TOKEN: admin, INFERNO_READ_TOKEN: reader });
+    try {
+      expect(output()).toMatch(/token required \(read-only token too\)/);
+      const as = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+      expect((await fetch(`${url}getServers`, as(reader))).status).toBe(200);
+      expect((await fetch(`${url}removeServer/Free-llama_13b`, as(reader))).status).toBe(403);
+      expect((await fetch(`${url}exportSystem`, as(reader))).status).toBe(403);
+      expect((await fetch(`${url}getServer/Free-llama_13b`, as(admin))).status).toBe(200);
+      expect((await fetch(`${url}removeServer/Free-llama_13b`, as(`${admin}x`))).status).toBe(401);
+      expect((await fetch(`${url}removeServer/Free-llama_13b`, as(admin))).status).toBe(200);
+    } finally {
+      expect(await stop(child)).toBe(0);
+    }
+    expect(output()).toMatch(/GET \/removeServer\/Free-llama_13b 403/);
+    expect(output()).not.toContain('t0ken');
+  }, 30_000);
+
+  it('INFERNO_STATE_FILE: /metrics counts the writes of the state file, and the ones that fail', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'inferno-serve-metrics-'));
+    const file = join(folder, 'state.json');
+    const { child, url } = await startServe([], await freePort(), { INFERNO_STATE_FILE: file });
+    const counts = async () => {
+      const text = await (await fetch(`${url}metrics`)).text();
+      const count = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
+      return [count('inferno_state_file_writes_total'), count('inferno_state_file_write_failures_total')];
+    };
+    try {
+      expect(await counts()).toEqual([0, 0]);
+      expect((await fetch(`${url}removeServer/Free-llama_13b`)).status).toBe(200);
+      expect((await fetch(`${url}optimize`, { method: 'POST', body: '{}' })).status).toBe(200);
+      expect((await fetch(`${url}removeServer/nobody`)).status).toBe(404);
+      expect(await counts()).toEqual([2, 0]);
+      // the store writes through STATE.tmp: a folder in its place makes the next write fail
+      mkdirSync(`${file}.tmp`);
+      expect((await fetch(`${url}removeServer/Free-llama_70b`)).status).toBe(500);
+      rmSync(`${file}.tmp`, { recursive: true });
+      expect((await fetch(`${url}removeServer/Free-llama_70b`)).status).toBe(200);
+      expect(await counts()).toEqual([3, 1]);
+    } finally {
+      expect(await stop(child)).toBe(0);
+      rmSync(folder, { recursive: true, force: true });
     }
   }, 30_000);
 });

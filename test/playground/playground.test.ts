@@ -335,18 +335,28 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 60
     expect(await page.getByTestId('problem').count()).toBe(0);
   });
 
-  it('solves with HiGHS in the browser when milpSolver is set, as the core does on Node, and shows its summary', async () => {
+  // MILP runs to the end in the page and (four times) in Node: CPU-bound, on 2 cores shared with every test file
+  it('solves with HiGHS in the browser when milpSolver is set, as the core does on Node, and shows its summary', { timeout: 180_000 }, async () => {
     const mipSolver = await loadNodeMipSolver();
+    // HiGHS stops at milpTimeLimit by the wall clock (5 s by default): on a machine that runs every
+    // test file at once the page and Node could stop at different points. Both get time to finish.
+    const unhurried = { milpTimeLimit: 600 };
+    const editor = page.getByTestId('editor');
+    const original = await editor.inputValue();
+    const systemData = JSON.parse(original) as { system: { optimizerData: { optimizer: Record<string, unknown> } } };
+    systemData.system.optimizerData.optimizer.milpTimeLimit = unhurried.milpTimeLimit;
+    await editor.fill(JSON.stringify(systemData, null, 2));
+    await expect.poll(() => page.getByTestId('doc-status').textContent()).toBe('Valid SystemData.');
     const runs = Number(await page.getByTestId('results').getAttribute('data-runs'));
     await page.getByTestId('flag-milpSolver').check();
     await runAndWait(page, runs + 1);
-    await expectPageShowsCore(page, 'small', 1, { milpSolver: true }, mipSolver);
-    await expectSummaryShowsCore(page, coreRun('small', 1, { milpSolver: true }, mipSolver).result.solution.summary);
+    await expectPageShowsCore(page, 'small', 1, { milpSolver: true, ...unhurried }, mipSolver);
+    await expectSummaryShowsCore(page, coreRun('small', 1, { milpSolver: true, ...unhurried }, mipSolver).result.solution.summary);
 
     // Heterogeneous: some servers' replicas are split, and the row says where they went.
     await page.getByTestId('flag-heterogeneous').check();
     await runAndWait(page, runs + 2);
-    const flags = { milpSolver: true, heterogeneous: true };
+    const flags = { milpSolver: true, heterogeneous: true, ...unhurried };
     await expectPageShowsCore(page, 'small', 1, flags, mipSolver);
     const { result, explanation } = coreRun('small', 1, flags, mipSolver);
     await expectSummaryShowsCore(page, result.solution.summary);
@@ -359,6 +369,8 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 60
     await page.screenshot({ path: join(SCREENSHOTS, 'playground-milp.png'), fullPage: true });
     await page.getByTestId('flag-heterogeneous').uncheck();
     await page.getByTestId('flag-milpSolver').uncheck();
+    await editor.fill(original);
+    await expect.poll(() => page.getByTestId('doc-status').textContent()).toBe('Valid SystemData.');
   });
 
   it('switches to the large sample and shows what the core computes for it', async () => {

@@ -4,13 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatPercent, formatPlacements, formatReplicaRate } from '../../playground/format.js';
-import type { OptimizerFlags } from '../../playground/protocol.js';
 import { describeRun, prepareRun } from '../../playground/report.js';
 import { explainResult, optimize, parseWith, SystemDataSchema, type MipSolver, type OptimizerSpec } from '../../src/core/index.js';
 import { loadNodeMipSolver } from '../../src/highs/load-node.js';
 import { SAMPLES } from '../../src/samples/index.js';
 
-function report(sample: 'small' | 'large', flags: Partial<OptimizerFlags>, arrivalScale: number, mipSolver?: MipSolver) {
+function report(sample: 'small' | 'large', flags: Partial<OptimizerSpec>, arrivalScale: number, mipSolver?: MipSolver) {
   const data = parseWith(SystemDataSchema, SAMPLES[sample]);
   const spec: OptimizerSpec = { ...data.system.optimizerData.optimizer, ...flags };
   const run = prepareRun(data, spec, arrivalScale);
@@ -51,9 +50,11 @@ describe('describeRun', () => {
     }
   });
 
-  it('counts the units and cost of a heterogeneous allocation against the type of each placement', async () => {
+  // HiGHS loads and solves on a machine that runs every test file at once: time enough for both,
+  // and a MILP time limit (wall clock) that a slow run cannot reach
+  it('counts the units and cost of a heterogeneous allocation against the type of each placement', { timeout: 60_000 }, async () => {
     const mipSolver = await loadNodeMipSolver();
-    const { report: shown, run } = report('small', { milpSolver: true, heterogeneous: true }, 1, mipSolver);
+    const { report: shown, run } = report('small', { milpSolver: true, heterogeneous: true, milpTimeLimit: 600 }, 1, mipSolver);
     const { system } = run;
     const split = shown.rows.filter((row) => row.allocation?.placements);
     expect(split.length).toBeGreaterThan(0);
