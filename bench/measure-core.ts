@@ -39,6 +39,20 @@ export interface CoreMeasurement {
   peakRssMB: number;
   /** MB, largest growth of the JS heap over one run, from a collected heap */
   heapDeltaMB: number;
+  /** milpSolver only, of the last run: servers within SLO by priority ("P1/P2/…"), the MILP's answer and the greedy's */
+  withinSLO?: string;
+  greedyWithinSLO?: string;
+  /** milpSolver only: the summary's status and gap (absent when no bound was proved) */
+  milpStatus?: string;
+  gap?: number;
+}
+
+/** Counts by priority, highest first, as "a/b/c". */
+function byPriority(counts: Record<string, number>): string {
+  return Object.keys(counts)
+    .sort((a, b) => Number(a) - Number(b))
+    .map((priority) => counts[priority])
+    .join('/');
 }
 
 const MB = 1024 * 1024;
@@ -96,6 +110,7 @@ async function measureCore(file: string, maxRuns: number, budgetMs: number): Pro
   }
   const { result, system } = last as TimedRun;
   const allocations = [...result.allocations.values()];
+  const summary = result.solution.summary;
   return {
     servers: system.servers.size,
     candidates: analyzedPairs(system, result),
@@ -107,6 +122,14 @@ async function measureCore(file: string, maxRuns: number, budgetMs: number): Pro
     medianMs: median(runMs),
     peakRssMB: process.resourceUsage().maxRSS / 1024,
     heapDeltaMB: heapDelta / MB,
+    ...(summary
+      ? {
+          withinSLO: byPriority(summary.servedWithinSLO),
+          greedyWithinSLO: byPriority(summary.greedyServedWithinSLO),
+          milpStatus: summary.status,
+          ...(summary.gap !== undefined ? { gap: summary.gap } : {}),
+        }
+      : {}),
   };
 }
 

@@ -41,6 +41,12 @@ export interface Row {
   cliMs?: number;
   /** Browser case: the longest a key press waited for the page's main thread during the runs (0: under 16) */
   inputDelayMs?: number;
+  /** MILP cases: servers within SLO by priority ("P1/P2/…"), the answer's against the greedy's */
+  withinSLO?: string;
+  greedyWithinSLO?: string;
+  /** MILP cases: the summary's status, and its gap when a bound was proved */
+  milpStatus?: string;
+  gap?: number;
 }
 
 /**
@@ -99,6 +105,10 @@ function coreCase(name: string, data: () => unknown, settings: Settings): BenchC
         bestEffort: m.bestEffort,
         peakRssMB: m.peakRssMB,
         heapDeltaMB: m.heapDeltaMB,
+        withinSLO: m.withinSLO,
+        greedyWithinSLO: m.greedyWithinSLO,
+        milpStatus: m.milpStatus,
+        gap: m.gap,
       };
     },
   };
@@ -219,6 +229,15 @@ function generated(name: string, options: GeneratorOptions, settings: Settings):
   return coreCase(name, () => generateSystem({ seed: SEED, ...options }), settings);
 }
 
+/** N servers with capacity for half of what their best candidates need, solved by the MILP within its default time limit. */
+function capacityBoundMilp(servers: number, settings: Settings): BenchCase {
+  return coreCase(`milp-${servers}-tight`, () => {
+    const data = generateSystem({ seed: SEED, servers, capacityFactor: 0.5 });
+    data.system.optimizerData.optimizer = { ...data.system.optimizerData.optimizer, milpSolver: true };
+    return data;
+  }, settings);
+}
+
 function benchCases(settings: Settings): BenchCase[] {
   const q = settings.quick;
   return [
@@ -231,6 +250,8 @@ function benchCases(settings: Settings): BenchCase[] {
     generated('gen-1000-tight', { servers: 1000, capacityFactor: 0.5, saturationPolicy: 'RoundRobin' }, settings),
     // avgOutTokens 1..4: batch sizes in the tens of thousands, O(N) per queue evaluation.
     generated(q ? 'gen-10-small-out' : 'gen-100-small-out', { servers: q ? 10 : 100, smallOutTokens: true }, settings),
+    capacityBoundMilp(1000, settings),
+    ...(q ? [] : [capacityBoundMilp(5000, settings), capacityBoundMilp(10000, settings)]),
     cliCase(settings),
     ...workerCases(settings),
     ...browserCase(q ? 1000 : 10_000, settings),
@@ -259,6 +280,9 @@ function table(rows: readonly Row[]): string {
     'CPU ms',
     'CLI ms',
     'input delay ms',
+    'within SLO (greedy)',
+    'MILP status',
+    'gap',
   ];
   const lines = rows.map((row) => [
     row.case,
@@ -276,6 +300,9 @@ function table(rows: readonly Row[]): string {
     fixed(row.cpuMs, 1),
     fixed(row.cliMs, 1),
     fixed(row.inputDelayMs, 0),
+    row.withinSLO === undefined ? '-' : `${row.withinSLO} (${row.greedyWithinSLO})`,
+    row.milpStatus ?? '-',
+    row.gap === undefined ? '-' : `${(row.gap * 100).toFixed(3)}%`,
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i].length)));
   // Markdown: the case left-aligned, numbers right-aligned.

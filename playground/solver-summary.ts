@@ -6,7 +6,7 @@ import { formatCost, formatPercent } from './format.js';
 const STATUS_CLASSES: Record<SolverSummary['status'], string> = {
   optimal: 'ok',
   'time-limit': 'best-effort',
-  infeasible: 'missed',
+  'iteration-limit': 'best-effort',
   failed: 'missed',
 };
 
@@ -24,16 +24,16 @@ export function renderSolverSummary(box: HTMLElement, summary: SolverSummary | u
   box.dataset.status = summary.status;
   // Keys are priorities as strings: in numeric order, so that 10 comes after 2.
   const served = Object.entries(summary.servedWithinSLO).sort(([a], [b]) => Number(a) - Number(b));
-  const stages = summary.stages.map((stage) => `${stage.stage}: ${stage.status}${stage.objective === undefined ? '' : ` (${formatCost(stage.objective)})`}`).join('\n');
+  const stages = summary.stages.map((stage) => `${stage.stage}: ${stage.status} (${formatCost(stage.objective)}, kept the ${stage.kept === 'start' ? `${stage.start} start` : "solver's solution"})`).join('\n');
   box.replaceChildren(
     h('div', { class: 'solver-head' }, [
       h('strong', { text: 'MILP' }),
-      h('span', { class: 'meta', text: `${summary.solver} · ${summary.formulation} formulation` }),
+      h('span', { class: 'meta', text: `${summary.solver} · ${summary.formulation} formulation${summary.answer === 'greedy' ? " · the greedy's answer kept" : ''}` }),
       h('span', { class: `tag ${STATUS_CLASSES[summary.status]}`, text: summary.status, title: `stages, in order:\n${stages}`, data: { field: 'status' } }),
     ]),
     h('dl', {}, [
-      item('Objective', formatCost(summary.objective), 'objective', summary.objective, 'total value of the last stage: cost with transition penalties, cents per hour'),
-      item('Gap', formatPercent(summary.gap), 'gap', summary.gap, 'relative gap between the objective and the best bound'),
+      item('Objective', formatCost(summary.objective), 'objective', summary.objective, 'total value of the answer: cost with transition penalties, cents per hour'),
+      ...(summary.gap !== undefined ? [item('Gap', formatPercent(summary.gap), 'gap', summary.gap, 'relative gap between the objective and the proven bound')] : []),
       item('Time', `${Math.round(summary.ms)} ms`, 'ms', summary.ms, 'all stages, in this browser'),
     ]),
     h('p', { class: 'served' }, [
@@ -48,7 +48,7 @@ export function renderSolverSummary(box: HTMLElement, summary: SolverSummary | u
     h('p', { class: 'note', data: { field: 'objective-note' } }, [
       `The objective is what the MILP minimises, not the cost (${formatCost(totalCost)} cents/h): the sum of the servers' values, each the price of the change from its current allocation: 1.1 × the cost for a server that has none yet; on another accelerator, the cost difference plus 10% of both costs; on the same one, the cost difference (0 when nothing changes).`,
     ]),
-    ...(summary.status === 'time-limit'
+    ...(summary.limitedBy === 'time'
       ? [
           h('p', { class: 'note warn', data: { testid: 'time-limit-note' } }, [
             `Stopped at the time limit (${timeLimit} s): the answer is the best found by then, so another run, or another machine, may give another one. A longer milpTimeLimit lets it finish.`,

@@ -5,6 +5,7 @@
 import { Router, type IRequest } from 'itty-router';
 import { ValidationError, type MipSolver, type OptimizeOptions } from '../core/index.js';
 import { permits, withAccess, type AccessOptions, type Grant } from './access.js';
+import { IN_PROCESS, type CoreRunner } from './core-runner.js';
 import { ApiError, errorResponse } from './errors.js';
 import { healthRoute, type ApiMode } from './health.js';
 import { jsonResponse } from './json-response.js';
@@ -33,6 +34,8 @@ export interface ApiOptions extends AccessOptions {
    * that other requests do not pay for loading it (the Worker's isolates start often).
    */
   loadMipSolver?: () => Promise<MipSolver>;
+  /** where optimizations run; by default in the caller's thread */
+  runner?: CoreRunner;
   /** the lifecycle verbs of this system (the Worker's delete and tokens); without, they are not served */
   lifecycle?: SystemLifecycle;
   /** the list of systems (the Worker's registry); without, /systems is not served */
@@ -91,9 +94,9 @@ function verbOf(path: string): string {
 }
 
 export function createApi(options: ApiOptions): Api {
-  const { store, mode = 'stateful', optimizeOptions = {}, loadMipSolver, lifecycle, directory, manySystems = false } = options;
+  const { store, mode = 'stateful', optimizeOptions = {}, loadMipSolver, runner = IN_PROCESS, lifecycle, directory, manySystems = false } = options;
   const metrics = options.metrics ?? new ApiMetrics({ now: optimizeOptions.now });
-  const context: RouteContext = { store: withinLimits(store), optimizeOptions, loadMipSolver, lifecycle, directory, metrics };
+  const context: RouteContext = { store: withinLimits(store), optimizeOptions, loadMipSolver, runner, lifecycle, directory, metrics };
   let openApiDocument: ReturnType<typeof buildOpenApiDocument> | undefined;
   const openApiRoute: Route<typeof OpenApiDocumentSchema> = {
     method: 'GET',

@@ -9,10 +9,9 @@ import {
   parseWith,
   ServerExplanationSchema,
   System,
-  explain,
   inputWarnings,
   inputWarningText,
-  whatIf,
+  type Explanation,
 } from '../core/index.js';
 import { found, notFound } from './errors.js';
 import type { Route } from './route.js';
@@ -36,10 +35,11 @@ export const EXPLAIN_ROUTES: readonly Route[] = [
       const input = inputWarnings(ExplainRequestSchema, json, request.system).map(inputWarningText);
       const withInput = (warnings: readonly string[] = []) => (input.length + warnings.length > 0 ? { warnings: [...input, ...warnings] } : {});
       if (request.scaleLoad === undefined && request.extraCapacity === undefined) {
-        const explanation = explain(system, spec, options);
+        const explanation = (await context.runner.explain(system, spec, undefined, options)) as Explanation;
         return { ...explanation, ...withInput(explanation.warnings) };
       }
-      return { ...whatIf(system, spec, { scaleLoad: request.scaleLoad, extraCapacity: request.extraCapacity }, options), ...withInput() };
+      const scenario = { scaleLoad: request.scaleLoad, extraCapacity: request.extraCapacity };
+      return { ...(await context.runner.explain(system, spec, scenario, options)), ...withInput() };
     },
   } satisfies Route<typeof ExplainResponseSchema>,
   {
@@ -52,7 +52,7 @@ export const EXPLAIN_ROUTES: readonly Route[] = [
     handle: async ({ server }, _json, context) => {
       const system = await context.store.read();
       if (!system.servers.has(server)) throw notFound(`server ${server}`);
-      const explanation = explain(system, system.optimizer, await optimizeOptionsFor(system.optimizer, context));
+      const explanation = (await context.runner.explain(system, system.optimizer, undefined, await optimizeOptionsFor(system.optimizer, context))) as Explanation;
       return found(explanation.servers.find((s) => s.server === server), `server ${server}`);
     },
   } satisfies Route<typeof ServerExplanationSchema>,

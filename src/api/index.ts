@@ -12,9 +12,11 @@ export {
   type GrantedHandler,
 } from './access.js';
 export { createApi, type Api, type ApiOptions } from './api.js';
+export { IN_PROCESS, type CoreRunner, type OptimizationOutcome } from './core-runner.js';
+export { ApiError } from './errors.js';
 export { API_MODES, type ApiMode } from './health.js';
 export { MemorySystemStore } from './memory-store.js';
-export { ApiMetrics, countingWrites, OptimizationRecordSchema, type LastRunStore, type OptimizationRecord } from './metrics.js';
+export { ApiMetrics, countingWrites, OptimizationRecordSchema, runFactsOf, type LastRunStore, type OptimizationRecord, type RunFacts } from './metrics.js';
 export { MAX_BODY_BYTES } from './request-body.js';
 export type { Route } from './route.js';
 export { PersistentSystemStore, type SnapshotStorage, type SystemStore } from './store.js';

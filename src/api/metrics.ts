@@ -28,6 +28,7 @@ import {
   type MetricFamily,
   type Sample,
 } from './exposition.js';
+import { ApiError } from './errors.js';
 import type { Route } from './route.js';
 import type { SystemStore } from './store.js';
 
@@ -47,8 +48,8 @@ export const OptimizationRecordSchema = z.object({
   /** when it finished, seconds since the epoch */
   finishedAtSeconds: z.number(),
   durationSeconds: z.number(),
-  /** MILP only: the summary's status and relative gap */
-  milp: z.object({ status: z.string(), gap: z.number() }).optional(),
+  /** MILP only: the summary's status, and its relative gap when a bound was proved */
+  milp: z.object({ status: z.string(), gap: z.number().optional() }).optional(),
   /** servers by priority and state; states with none are left out */
   servers: z.array(z.object({ priority: z.number(), state: z.enum(SERVER_STATES), count: z.number() })),
   /** accelerator units the allocations take, by accelerator type */
@@ -165,8 +166,11 @@ function addUnits(units: Record<string, number>, server: ServerCandidates, alloc
   }
 }
 
-/** The record of a solved optimization. */
-function recordOf(result: OptimizeResult, durationSeconds: number, finishedAtSeconds: number): OptimizationRecord {
+/** What the record of an optimization keeps of its result; computed where it ran (maybe another thread). */
+export type RunFacts = Omit<OptimizationRecord, 'finishedAtSeconds' | 'durationSeconds'>;
+
+/** The facts of a solved optimization. */
+export function runFactsOf(result: OptimizeResult): RunFacts {
   const counts = new Map<string, { priority: number; state: ServerState; count: number }>();
   const unitsUsed: Record<string, number> = {};
   for (const server of result.candidates) {
@@ -184,9 +188,7 @@ function recordOf(result: OptimizeResult, durationSeconds: number, finishedAtSec
   const summary = result.solution.summary;
   return {
     solver: result.solver,
-    finishedAtSeconds,
-    durationSeconds,
-    ...(summary ? { milp: { status: summary.status, gap: summary.gap } } : {}),
+    ...(summary ? { milp: { status: summary.status, ...(summary.gap !== undefined ? { gap: summary.gap } : {}) } } : {}),
     servers,
     unitsUsed: Object.fromEntries(Object.keys(unitsUsed).sort().map((type) => [type, unitsUsed[type]])),
   };
@@ -199,7 +201,7 @@ function lastRunFamilies(record: OptimizationRecord | undefined): MetricFamily[]
     family(METRICS.lastTimestamp, record ? [{ labels: solver, value: record.finishedAtSeconds }] : []),
     family(METRICS.lastDuration, record ? [{ labels: solver, value: record.durationSeconds }] : []),
     family(METRICS.milpStatus, milp ? MILP_STATUSES.map((status) => ({ labels: { status }, value: status === milp.status ? 1 : 0 })) : []),
-    family(METRICS.milpGap, milp && Number.isFinite(milp.gap) ? [{ labels: {}, value: milp.gap }] : []),
+    family(METRICS.milpGap, milp?.gap !== undefined && Number.isFinite(milp.gap) ? [{ labels: {}, value: milp.gap }] : []),
     family(METRICS.servers, (record?.servers ?? []).map(({ priority, state, count }) => ({ labels: { priority: String(priority), state }, value: count }))),
     family(METRICS.unitsUsed, Object.entries(record?.unitsUsed ?? {}).map(([type, units]) => ({ labels: { type }, value: units }))),
   ];
@@ -266,10 +268,18 @@ export interface ApiMetricsOptions {
   stateFile?: boolean;
 }
 
+/** What an optimization gives the metrics: its facts, beside whatever else it answers. */
+interface WithFacts {
+  facts: RunFacts;
+}
+
 /** One optimization as the metrics see it: timed, counted, and its record kept once stored. */
 export interface OptimizationRun {
-  /** Runs `optimize` (the core's call), timing and counting it; passes on what it returns or throws. */
-  optimize(optimize: () => OptimizeResult): OptimizeResult;
+  /**
+   * Runs `optimize` (the core's call, here or in another thread), timing and counting it; passes
+   * on what it returns or throws. A 503 (no room for one more run) is no optimization: not counted.
+   */
+  optimize<T extends WithFacts>(optimize: () => Promise<T>): Promise<T>;
   /** Call once the system it changed is stored: its record becomes the system's last run. */
   stored(): void;
 }
@@ -300,19 +310,19 @@ export class ApiMetrics {
   startRun(spec: OptimizerSpec): OptimizationRun {
     let record: OptimizationRecord | undefined;
     return {
-      optimize: (optimize) => {
+      optimize: async (optimize) => {
         const started = this.now();
         const seconds = () => Math.max(0, this.now() - started) / MS_PER_SECOND;
-        let result: OptimizeResult;
+        let result;
         try {
-          result = optimize();
+          result = await optimize();
         } catch (error) {
-          this.countRun(requestedSolver(spec), 'failed', seconds());
+          if (!(error instanceof ApiError && error.status === 503)) this.countRun(requestedSolver(spec), 'failed', seconds());
           throw error;
         }
-        const duration = seconds();
-        this.countRun(result.solver, 'solved', duration);
-        record = recordOf(result, duration, this.wallClock() / MS_PER_SECOND);
+        const durationSeconds = seconds();
+        this.countRun(result.facts.solver, 'solved', durationSeconds);
+        record = { ...result.facts, finishedAtSeconds: this.wallClock() / MS_PER_SECOND, durationSeconds };
         return result;
       },
       stored: () => {

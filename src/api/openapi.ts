@@ -184,7 +184,9 @@ function operation(route: Route): JsonSchema {
         description:
           '400 invalid input or over a limit (issues name the fields), 401 no, a wrong or a revoked bearer ' +
           'token (when the server has one), 403 a token that does not open this system or verb, 404 unknown ' +
-          `name, verb or system, 405 wrong method, 413 body over ${MAX_BODY_BYTES / 2 ** 20} MB, 422 the optimization cannot be done, 500 a bug`,
+          `name, verb or system, 405 wrong method, 413 body over ${MAX_BODY_BYTES / 2 ** 20} MB, 409 the system changed while it was being ` +
+          'optimized, 422 the optimization cannot be done, 500 a bug, 503 too many optimizations at once ' +
+          '(Retry-After says when to try again)',
         content: jsonContent(`Error${OUTPUT_SUFFIX}`),
       },
     },

@@ -1,6 +1,7 @@
 /** What the API knows about one verb: enough to serve it, refuse it and document it. */
 import type { z } from 'zod';
 import type { MipSolver, OptimizeOptions } from '../core/index.js';
+import type { CoreRunner } from './core-runner.js';
 import type { AccessLevel } from './access.js';
 import type { ApiMetrics } from './metrics.js';
 import type { SystemStore } from './store.js';
@@ -16,6 +17,8 @@ export interface RouteContext {
   optimizeOptions: OptimizeOptions;
   /** loads the MILP solver when a request needs it and optimizeOptions has none */
   loadMipSolver?: () => Promise<MipSolver>;
+  /** where optimizations run */
+  runner: CoreRunner;
   /** the Worker's lifecycle verbs of this system (delete, tokens); other runtimes have none */
   lifecycle?: SystemLifecycle;
   /** the Worker's list of systems */

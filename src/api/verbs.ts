@@ -26,7 +26,6 @@ import {
   ServiceClassSpecSchema,
   SystemDataSchema,
   ValidationError,
-  optimize,
   parseWith,
   System,
   type OptimizeOptions,
@@ -34,7 +33,7 @@ import {
   type OptimizerSpec,
   type ServiceClassSpec,
 } from '../core/index.js';
-import { found, notFound } from './errors.js';
+import { ApiError, found, notFound } from './errors.js';
 import type { Params, Route, RouteContext } from './route.js';
 
 /** /optimize takes OptimizerData or, as the reference's handler does, the bare OptimizerSpec. */
@@ -136,6 +135,12 @@ function isOptimizerData(json: unknown): boolean {
 
 function parseOptimizeRequest(json: unknown): OptimizerData {
   return isOptimizerData(json) ? parseWith(OptimizerDataSchema, json) : { optimizer: parseWith(OptimizerSpecSchema, json) };
+}
+
+/** What an optimization reads of a system: all of it but the desired allocations and the last spec. */
+function inputsOf(system: System): string {
+  const spec = system.toSpec();
+  return JSON.stringify({ ...spec, optimizerData: undefined, serverData: { servers: spec.serverData.servers.map((s) => ({ ...s, desiredAlloc: undefined })) } });
 }
 
 /** The core's options for `spec`, with the MILP solver loaded if it asks for one. */
@@ -245,11 +250,15 @@ export const VERBS: readonly Route[] = [
   post('/optimize', "Optimize the stored system; sets every server's desired allocation",
     OptimizeRequestSchema, AllocationSolutionSchema, async (data, context) => {
       const options = await optimizeOptionsFor(data.optimizer, context);
+      // The optimization may run elsewhere and take long: other requests go on meanwhile.
+      const system = await context.store.read();
       const run = context.metrics.startRun(data.optimizer);
-      const solution = await context.store.update((system) => {
-        const result = run.optimize(() => optimize(system, data.optimizer, options));
-        system.recordOptimization(data.optimizer, result.solution);
-        return result.solution;
+      const { solution } = await run.optimize(() => context.runner.optimize(system, data.optimizer, options));
+      await context.store.update((current) => {
+        if (inputsOf(current) !== inputsOf(system)) {
+          throw new ApiError(409, 'the system changed while it was being optimized; optimize it again');
+        }
+        current.recordOptimization(data.optimizer, solution);
       });
       run.stored();
       return solution;
@@ -261,7 +270,7 @@ export const VERBS: readonly Route[] = [
       const system = System.fromSpec(data.system);
       const options = await optimizeOptionsFor(spec, context);
       const run = context.metrics.startRun(spec);
-      const { solution } = run.optimize(() => optimize(system, spec, options));
+      const { solution } = await run.optimize(() => context.runner.optimize(system, spec, options));
       system.recordOptimization(spec, solution);
       await context.store.replace(system);
       run.stored();

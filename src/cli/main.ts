@@ -20,6 +20,7 @@ import {
 } from '../core/index.js';
 import type { MipSolver } from '../core/mip-solver.js';
 import { explanationTable, serverTable } from './explain-table.js';
+import { progressLine } from './progress.js';
 
 // The server and HiGHS are imported when a command needs them: `optimize` starts faster without.
 const serveModule = () => import('../node/serve.js');
@@ -29,7 +30,9 @@ const loadMipSolver = async (): Promise<MipSolver> => (await import('../highs/lo
 async function usageText(): Promise<string> {
   return `usage:
   inferno-edge optimize FILE [--stats]   optimize the SystemData in FILE ('-' reads stdin);
-                                         --stats writes {"totalMs": ...} to stderr
+                                         --stats writes {"totalMs": ...} to stderr; a MILP
+                                         that runs over a second shows its progress there
+                                         when stderr is a terminal
   inferno-edge explain FILE [--server NAME]   why each server got what it got, as a table;
                                          --server: every candidate of one server
 ${(await serveModule()).SERVE_USAGE}
@@ -55,7 +58,14 @@ async function optimizeCommand(args: string[]): Promise<number> {
     const mipSolver = spec.milpSolver ? await loadMipSolver() : undefined;
     const started = performance.now();
     const system = System.fromSpec(data.system);
-    const { solution } = optimize(system, spec, { mipSolver, now: () => performance.now() });
+    const now = () => performance.now();
+    const progress = progressLine(process.stderr, now);
+    let solution;
+    try {
+      solution = optimize(system, spec, { mipSolver, now, onProgress: progress.report }).solution;
+    } finally {
+      progress.done();
+    }
     const totalMs = performance.now() - started;
     process.stdout.write(`${JSON.stringify(solution, null, 2)}\n`);
     printWarnings(solution.warnings);
@@ -73,7 +83,14 @@ async function explainCommand(args: string[]): Promise<number> {
     printWarnings(inputWarnings(SystemDataSchema, json, data.system).map(inputWarningText));
     const spec = data.system.optimizerData.optimizer;
     const mipSolver = spec.milpSolver ? await loadMipSolver() : undefined;
-    const explanation = explain(System.fromSpec(data.system), spec, { mipSolver, now: () => performance.now() });
+    const now = () => performance.now();
+    const progress = progressLine(process.stderr, now);
+    let explanation;
+    try {
+      explanation = explain(System.fromSpec(data.system), spec, { mipSolver, now, onProgress: progress.report });
+    } finally {
+      progress.done();
+    }
     printWarnings(explanation.warnings);
     if (server === undefined) {
       process.stdout.write(`${explanationTable(explanation)}\n`);

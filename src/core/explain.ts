@@ -49,7 +49,7 @@ export function explainResult(system: SystemView, optimizerSpec: OptimizerSpec, 
           itl: c.itl,
           ttft: c.ttft,
           chosen,
-          ...(chosen ? {} : { note: refusal ? refusalText(refusal) : notChosenText(c.value, allocation) }),
+          ...(chosen ? {} : { note: refusal ? refusalText(refusal, result.solver) : notChosenText(c.value, allocation) }),
         };
       }),
       ...s.rejected.map((r): CandidateExplanation => ({ accelerator: r.accelerator, feasible: false, reason: r.reason, chosen: false })),
@@ -86,8 +86,25 @@ export function explainResult(system: SystemView, optimizerSpec: OptimizerSpec, 
   return explanation;
 }
 
-function refusalText(refusal: CapacityRefusal): string {
-  return `no room: needs ${refusal.unitsNeeded} units of ${refusal.acceleratorType}, ${refusal.unitsLeft} left after servers served before it`;
+function refusalText(refusal: CapacityRefusal, solver: SolverKind): string {
+  const after = solver === 'milp' ? 'servers of higher priority and those of its own served' : 'servers served before it';
+  return `no room: needs ${refusal.unitsNeeded} units of ${refusal.acceleratorType}, ${refusal.unitsLeft} left after ${after}${heldByText(refusal)}`;
+}
+
+function heldByText(refusal: CapacityRefusal): string {
+  const held = refusal.heldBy;
+  if (!held) return '';
+  const more = held.count - held.servers.length;
+  return `; held by ${held.count === 1 ? 'the higher-priority server' : `${held.count} higher-priority servers:`} ${held.servers.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+}
+
+/** Why a server got nothing within its SLOs, from what each candidate needed and found left. */
+function leftOutText(refusals: readonly CapacityRefusal[]): string {
+  const list = refusals.map((r) => `${r.accelerator}: ${r.unitsNeeded} ${r.acceleratorType} units needed, ${r.unitsLeft} left${heldByText(r)}`).join('; ');
+  // Only a MILP stopped by its limit leaves out a server that fits.
+  return refusals.some((r) => r.unitsNeeded <= r.unitsLeft)
+    ? `the MILP stopped at its limit before it placed it (${list})`
+    : `no candidate fits the capacity left (${list})`;
 }
 
 function notChosenText(value: number, allocation: Allocation | undefined): string {
@@ -124,13 +141,7 @@ function decide({
     return { status: 'not-needed', decision: `no load and minNumReplicas ${minNumReplicas}: no replicas needed` };
   }
   if (feasibleCount === 0) return { status: 'unallocated', decision: 'no accelerator can meet its SLOs (see each candidate)' };
-  if (!allocation) {
-    const why =
-      solver === 'milp'
-        ? 'serving it within its SLOs would leave a server of higher priority short, or fewer servers of its own priority served'
-        : `no candidate fits the capacity left (${refusals.map((r) => `${r.accelerator}: ${r.unitsNeeded} ${r.acceleratorType} units needed, ${r.unitsLeft} left`).join('; ')})`;
-    return { status: 'unallocated', decision: `${why}; the saturation policy gave it nothing` };
-  }
+  if (!allocation) return { status: 'unallocated', decision: `${leftOutText(refusals)}; the saturation policy gave it nothing` };
   if (allocation.bestEffort) {
     return {
       status: 'best-effort',

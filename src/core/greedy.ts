@@ -54,6 +54,8 @@ export interface CapacityRefusal {
   acceleratorType: string;
   unitsNeeded: number;
   unitsLeft: number;
+  /** servers of higher priority holding units of the type: a few names, and how many in all */
+  heldBy?: { servers: string[]; count: number };
 }
 
 /** Priority first, then the larger gap, then the larger current value; ties by server name. */

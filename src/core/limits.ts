@@ -21,6 +21,8 @@ export const MAX_MODEL_TARGETS = 100_000;
 
 /** Batch sizes beyond this are not modelled: a replica's queue has 11·N states, and the work grows with N. */
 export const MAX_BATCH_SIZE = 1 << 20;
+/** A MILP iteration budget beyond this is no budget (a run of days). */
+export const MAX_MILP_ITERATIONS = 1e9;
 /**
  * A server's maxQueueSize (perfParms models). The states beyond the batch are summed in closed
  * form, so the work does not grow with it; the bound keeps the rare direct sums near saturation short.

@@ -22,28 +22,54 @@ export interface MipModel {
 }
 
 /**
- * How a solve ended: optimal (proved, within the relative gap); time-limit (stopped at the time
- * limit with a feasible solution); infeasible; failed (stopped with no feasible solution, or the
- * solver failed).
+ * How a solve ended: optimal (proved, within the relative gap); time-limit (stopped by the
+ * solver's own time limit); iteration-limit (stopped by its iteration limit, an LP); interrupted
+ * (stopped because `checkpoint` asked it to); infeasible; failed (the solver failed).
  */
-export const MIP_STATUSES = ['optimal', 'time-limit', 'infeasible', 'failed'] as const;
+export const MIP_STATUSES = ['optimal', 'time-limit', 'iteration-limit', 'interrupted', 'infeasible', 'failed'] as const;
 export type MipStatus = (typeof MIP_STATUSES)[number];
+
+/** How a solve is going, at one of the solver's checkpoints (plain numbers only). */
+export interface MipProgress {
+  /** objective of the best solution known, if any */
+  incumbent?: number;
+  /** the best proven bound on the objective, if any */
+  bound?: number;
+  /** branch-and-bound nodes so far */
+  nodes: number;
+  /** simplex iterations so far, over all LPs of this solve */
+  lpIterations: number;
+}
 
 export interface MipAnswer {
   status: MipStatus;
-  /** column values (integral), when a feasible solution exists */
+  /** column values of the best solution found, if any: integral, unless the relaxation was solved */
   values?: number[];
-  objective?: number;
-  /** the best proven bound on the objective */
+  /** the best proven bound on the objective, when the solver proved one */
   bound?: number;
-  /** relative gap between objective and bound */
-  gap?: number;
+  nodes: number;
+  lpIterations: number;
 }
 
 export interface MipOptions {
+  /** by the solver's own clock: a backstop for when `checkpoint` is called too rarely */
   timeLimitSeconds: number;
-  /** a feasible solution to start from */
+  /** a solution within this relative gap of the bound counts as optimal */
+  relativeGap: number;
+  /**
+   * solve the LP relaxation (every column continuous) instead: its optimum is the answer's
+   * bound, and its values are fractional
+   */
+  relaxation?: boolean;
+  /**
+   * simplex iterations at most: an LP's own limit; a MIP's is checked at `checkpoint`, or, where
+   * the solver cannot call back, stands for a node limit
+   */
+  iterationLimit?: number;
+  /** a feasible solution to start from (not with `relaxation`) */
   start?: number[];
+  /** called at the MIP solver's checkpoints; answering true stops the solve (status 'interrupted') */
+  checkpoint?: (progress: MipProgress) => boolean;
 }
 
 export interface MipSolver {

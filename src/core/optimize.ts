@@ -2,11 +2,15 @@
  * optimize(system, optimizerSpec): candidates for every server, then the solver the spec asks
  * for. A pure function: it returns the AllocationSolution, whose allocations are the servers'
  * desired allocations, and changes nothing; System.recordOptimization records them.
+ *
+ * `unlimited` wins over `milpSolver`, as in the reference: capacity is no object, so every
+ * server takes its least-value candidate. With `milpSolver` the greedy runs first: the MILP
+ * starts from its answer and gives it back when it finds nothing better.
  */
 import { computeCandidates, type ServerCandidates } from './candidates.js';
 import { shortestFloat32 } from './float32.js';
 import { solveGreedy, type Allocation, type CapacityRefusal } from './greedy.js';
-import { solveMilp } from './milp.js';
+import { solveMilp, type MilpProgress } from './milp.js';
 import type { MipSolver } from './mip-solver.js';
 import type { EvaluationCounter } from './queue-model.js';
 import {
@@ -46,40 +50,62 @@ export interface OptimizeOptions {
   mipSolver?: MipSolver;
   /** milliseconds; the MILP's time budget and summary use it */
   now?: () => number;
+  /** reports how a MILP is going, at HiGHS's checkpoints */
+  onProgress?: (progress: MilpProgress) => void;
+  /**
+   * simplex iterations a MILP may take at most, whatever the spec's milpIterationLimit says:
+   * a runtime whose clock stands still during CPU work (a Worker) bounds the MILP with it
+   */
+  maxMilpIterations?: number;
 }
 
 export function optimize(system: SystemView, spec: OptimizerSpec, options: OptimizeOptions = {}): OptimizeResult {
-  if (spec.milpSolver && !options.mipSolver) {
+  const useMilp = spec.milpSolver && !spec.unlimited;
+  if (useMilp && !options.mipSolver) {
     throw new OptimizationError('milpSolver: no MILP solver is loaded in this runtime');
   }
+  const now = options.now ?? Date.now;
+  const started = now();
   const candidates = computeCandidates(system, { counter: options.counter });
   const solution: AllocationSolution = { allocations: {} };
   let allocations: Map<string, Allocation>;
-  const refusals = new Map<string, CapacityRefusal[]>();
+  let refusals = new Map<string, CapacityRefusal[]>();
   let solver: SolverKind = 'greedy';
-  if (spec.milpSolver && options.mipSolver) {
-    solver = 'milp';
-    const milp = solveMilp(candidates, options.mipSolver, {
-      heterogeneous: spec.heterogeneous,
-      capacity: spec.unlimited ? null : new Map(system.capacity),
-      delayedBestEffort: spec.delayedBestEffort,
-      saturationPolicy: spec.saturationPolicy,
-      timeLimitSeconds: spec.milpTimeLimit > 0 ? spec.milpTimeLimit : DEFAULT_MILP_TIME_LIMIT,
-      now: options.now ?? Date.now,
-    });
-    allocations = milp.allocations;
-    solution.summary = spec.useCplex
-      ? { ...milp.summary, note: 'useCplex: CPLEX is not available; HiGHS was used' }
-      : milp.summary;
-  } else if (spec.unlimited) {
+  if (spec.unlimited) {
     solver = 'unlimited';
     allocations = solveUnlimited(candidates);
   } else {
+    const greedyStarted = now();
     allocations = solveGreedy(candidates, new Map(system.capacity), {
       delayedBestEffort: spec.delayedBestEffort,
       saturationPolicy: spec.saturationPolicy,
       refusals,
     });
+    if (useMilp && options.mipSolver) {
+      solver = 'milp';
+      // The time limit counts from the start, candidates included; the greedy's own time is extra.
+      const timeLimitMs = (spec.milpTimeLimit > 0 ? spec.milpTimeLimit : DEFAULT_MILP_TIME_LIMIT) * 1000;
+      const limits = [spec.milpIterationLimit, options.maxMilpIterations ?? 0].filter((limit) => limit > 0);
+      const milp = solveMilp(candidates, options.mipSolver, {
+        heterogeneous: spec.heterogeneous,
+        capacity: new Map(system.capacity),
+        current: new Map([...system.servers.values()].map((server) => [server.name, server.currentAlloc])),
+        delayedBestEffort: spec.delayedBestEffort,
+        saturationPolicy: spec.saturationPolicy,
+        greedy: allocations,
+        greedyRefusals: refusals,
+        started,
+        deadline: started + timeLimitMs + (now() - greedyStarted),
+        now,
+        ...(limits.length > 0 ? { iterationLimit: Math.min(...limits) } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      });
+      allocations = milp.allocations;
+      refusals = milp.refusals;
+      solution.summary = spec.useCplex
+        ? { ...milp.summary, note: 'useCplex: CPLEX is not available; HiGHS was used' }
+        : milp.summary;
+    }
   }
   for (const { server } of candidates) {
     const allocation = allocations.get(server);

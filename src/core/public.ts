@@ -21,6 +21,7 @@ export { explain, explainResult, whatIf, type WhatIf } from './explain.js';
 export { Infeasible, type Result } from './infeasible.js';
 // the solvers: what a MipSolver implements, and the shapes their results hold
 export { UNBOUNDED, type MipAnswer, type MipModel, type MipOptions, type MipRow, type MipSolver, type MipStatus } from './mip-solver.js';
+export type { MilpProgress } from './milp.js';
 export type { Allocation, CapacityRefusal, ReplicaPlacement } from './greedy.js';
 export type { Candidate, RejectedAccelerator, ServerCandidates } from './candidates.js';
 export type { EvaluationCounter } from './queue-model.js';

@@ -12,13 +12,13 @@ import {
   MAX_ACCELERATORS,
   MAX_BATCH_SIZE,
   MAX_CAPACITIES,
+  MAX_MILP_ITERATIONS,
   MAX_MODEL_PERF,
   MAX_MODEL_TARGETS,
   MAX_QUEUE_SIZE,
   MAX_SERVERS,
   MAX_SERVICE_CLASSES,
 } from './limits.js';
-import { MIP_STATUSES } from './mip-solver.js';
 
 /** Largest finite float32: the reference stores these fields as float32. */
 export const FLOAT32_MAX = 3.4028234663852886e38;
@@ -217,6 +217,11 @@ export const OptimizerSpecSchema = goObject({
     .min(0, { message: 'must not be negative' })
     .max(3600, { message: 'must be at most 3600 seconds' })
     .default(0),
+  /**
+   * simplex iterations the MILP may take over all its stages (an extension; 0: no limit): a
+   * budget that, unlike the time limit, gives the same answer on every run
+   */
+  milpIterationLimit: count(MAX_MILP_ITERATIONS, `must be at most ${MAX_MILP_ITERATIONS}`),
 });
 export const DEFAULT_OPTIMIZER_SPEC: Readonly<z.output<typeof OptimizerSpecSchema>> = Object.freeze({
   unlimited: false,
@@ -226,6 +231,7 @@ export const DEFAULT_OPTIMIZER_SPEC: Readonly<z.output<typeof OptimizerSpecSchem
   delayedBestEffort: false,
   saturationPolicy: 'None',
   milpTimeLimit: 0,
+  milpIterationLimit: 0,
 });
 export const OptimizerDataSchema = goObject({ optimizer: OptimizerSpecSchema.prefault({}) });
 
@@ -274,13 +280,29 @@ export const ExplainRequestSchema = goObject({
   extraCapacity: z.record(z.string(), count()).optional(),
 });
 
-/** One stage of the lexicographic MILP (milp.ts). */
+/** One stage of the MILP: a priority's count of servers within SLO, or the total value. */
 export const SolverStageSchema = z.object({
-  /** "priority N" for a counting stage, "cost" for the last one */
+  /** "priority N": serve as many of its servers within SLO as possible; "cost": least total value */
   stage: z.string(),
-  /** skipped: no time was left for it */
-  status: z.enum([...MIP_STATUSES, 'skipped']),
-  objective: z.number().optional(),
+  /** how the stage ended; "skipped": no time or iterations were left for it */
+  status: z.enum(['optimal', 'time-limit', 'iteration-limit', 'skipped', 'failed']),
+  /**
+   * the best of the feasible solutions the stage could start from: "greedy", the greedy's
+   * answer; "heuristic", the previous stage's solution with this priority's servers added (in
+   * the greedy's order or fewest units first), or for the cost stage with servers moved to
+   * cheaper candidates that fit; "relaxation", the LP relaxation's solution, its fractional
+   * servers placed again
+   */
+  start: z.enum(['greedy', 'heuristic', 'relaxation']),
+  /** whose solution it kept: the solver's, or its start when the solver found nothing better */
+  kept: z.enum(['solver', 'start']),
+  /** of the solution kept: servers of the priority within SLO, or the total value */
+  objective: z.number(),
+  /** the bound HiGHS proved on the objective; absent when it proved none */
+  bound: z.number().optional(),
+  /** |objective − bound| / max(|objective|, |bound|); absent without a bound */
+  gap: z.number().optional(),
+  ms: z.number(),
 });
 
 /** How the MILP solver did (an extension; clients that read only `allocations` ignore it). */
@@ -288,14 +310,23 @@ export const SolverSummarySchema = z.object({
   /** e.g. "HiGHS 1.15.1" */
   solver: z.string(),
   formulation: z.enum(['single', 'heterogeneous']),
-  status: z.enum(MIP_STATUSES),
-  /** total value of the final stage (cost with transition penalties) */
+  /** optimal only when every stage was; otherwise the limit that stopped a stage */
+  status: z.enum(['optimal', 'time-limit', 'iteration-limit', 'failed']),
+  /** whose answer this is: the MILP's, or the greedy's when the MILP found nothing better */
+  answer: z.enum(['milp', 'greedy']),
+  /** set when a limit cut a stage short: "time" means that a rerun may give another answer */
+  limitedBy: z.enum(['time', 'iterations']).optional(),
+  /** the answer's total value (cost with transition penalties) of the servers within SLO */
   objective: z.number(),
-  bound: z.number(),
-  gap: z.number(),
+  /** a proven lower bound on that value, when every stage was solved to optimality and HiGHS proved one */
+  bound: z.number().optional(),
+  gap: z.number().optional(),
+  /** by the injected clock, from the start of the optimization (candidates included) */
   ms: z.number(),
-  /** servers served within their SLOs, by priority */
+  /** servers served within their SLOs by the answer, by priority */
   servedWithinSLO: z.record(z.string(), z.number()),
+  /** the same for the greedy's answer on the same input */
+  greedyServedWithinSLO: z.record(z.string(), z.number()),
   stages: z.array(SolverStageSchema),
   note: z.string().optional(),
 });

@@ -2,15 +2,16 @@
  * `inferno-edge serve`: the REST API on INFERNO_HOST:INFERNO_PORT (default localhost:8080),
  * stateful with the small sample system loaded unless told otherwise. INFERNO_TOKEN asks every
  * request but /health for a bearer token, INFERNO_CORS_ORIGINS lets those browser origins call,
- * INFERNO_STATE_FILE keeps the system in a file across restarts.
+ * INFERNO_STATE_FILE keeps the system in a file across restarts. Optimizations run in worker
+ * threads (INFERNO_OPTIMIZER_THREADS), at most INFERNO_MAX_OPTIMIZATIONS at once.
  */
 import { fileURLToPath } from 'node:url';
 import { ApiMetrics, countingWrites, createApi, MemorySystemStore, parseCorsOrigins, type ApiMode, type SystemStore } from '../api/index.js';
 import { parseWith, System, SystemDataSchema } from '../core/index.js';
-import { loadNodeMipSolver } from '../highs/load-node.js';
 import { SAMPLES } from '../samples/index.js';
 import { FileSystemStore, StateFileError } from './file-store.js';
 import { createNodeServer, listen } from './http-server.js';
+import { DEFAULT_MAX_RUNS, OptimizerPool } from './optimizer-pool.js';
 
 export const SERVE_USAGE = `  inferno-edge serve [--stateless | -F] [--empty]
                                          serve the REST API on INFERNO_HOST:INFERNO_PORT
@@ -19,7 +20,10 @@ export const SERVE_USAGE = `  inferno-edge serve [--stateless | -F] [--empty]
                                          --empty starts without data; INFERNO_STATE_FILE
                                          keeps the system in a file (read at start if it
                                          exists); INFERNO_TOKEN, INFERNO_READ_TOKEN,
-                                         INFERNO_CORS_ORIGINS: who may call`;
+                                         INFERNO_CORS_ORIGINS: who may call;
+                                         INFERNO_OPTIMIZER_THREADS (default: the cores, at
+                                         most 4) run optimizations, at most
+                                         INFERNO_MAX_OPTIMIZATIONS (default ${DEFAULT_MAX_RUNS}) at once`;
 
 const PLAYGROUND_DIR = fileURLToPath(new URL('../../dist/playground/', import.meta.url));
 
@@ -36,6 +40,18 @@ interface ServeOptions {
   corsOrigins: string[];
   /** where the stateful system is kept (INFERNO_STATE_FILE); undefined: in memory only */
   stateFile?: string;
+  /** worker threads for optimizations (INFERNO_OPTIMIZER_THREADS); undefined: the pool's default */
+  threads?: number;
+  /** optimizations running or waiting at once (INFERNO_MAX_OPTIMIZATIONS) */
+  maxRuns: number;
+}
+
+/** A positive whole number from `env[name]`, `fallback` when unset or empty, or the message saying what is wrong. */
+function positiveCount(env: NodeJS.ProcessEnv, name: string, fallback: number | undefined): number | undefined | string {
+  const text = env[name];
+  if (!text) return fallback;
+  const value = Number(text);
+  return /^\d+$/.test(text) && value >= 1 && value <= 1024 ? value : `${name} must be a whole number from 1 to 1024, not "${text}"`;
 }
 
 /** The options `args` and `env` ask for, or the message saying what is wrong with them. */
@@ -59,6 +75,10 @@ export function serveOptions(args: readonly string[], env: NodeJS.ProcessEnv): S
   } catch (error) {
     return (error as Error).message;
   }
+  const threads = positiveCount(env, 'INFERNO_OPTIMIZER_THREADS', undefined);
+  if (typeof threads === 'string') return threads;
+  const maxRuns = positiveCount(env, 'INFERNO_MAX_OPTIMIZATIONS', DEFAULT_MAX_RUNS);
+  if (typeof maxRuns === 'string') return maxRuns;
   return {
     mode,
     empty: args.includes('--empty'),
@@ -68,6 +88,8 @@ export function serveOptions(args: readonly string[], env: NodeJS.ProcessEnv): S
     readToken,
     corsOrigins,
     stateFile: env.INFERNO_STATE_FILE || undefined,
+    ...(threads !== undefined ? { threads } : {}),
+    maxRuns: maxRuns as number,
   };
 }
 
@@ -94,19 +116,20 @@ export async function serveCommand(args: readonly string[]): Promise<number> {
     process.stderr.write(`${error.message}\n`);
     return 1;
   }
-  // HiGHS is loaded before listening, so that the first milpSolver request does not wait for it.
-  const optimizeOptions = { mipSolver: await loadNodeMipSolver(), now: () => performance.now() };
+  // Each thread loads HiGHS when its first milpSolver run comes.
+  const pool = new OptimizerPool({ threads: options.threads, maxRuns: options.maxRuns });
   const { mode, token, readToken, corsOrigins } = options;
   // counters per process; the record of the last optimization in memory, beside the system
-  const metrics = new ApiMetrics({ now: optimizeOptions.now, stateFile: options.stateFile !== undefined });
+  const metrics = new ApiMetrics({ stateFile: options.stateFile !== undefined });
   if (options.stateFile !== undefined) store = countingWrites(store, metrics);
-  const api = createApi({ store, mode, optimizeOptions, token, readToken, corsOrigins, metrics });
+  const api = createApi({ store, mode, runner: pool, token, readToken, corsOrigins, metrics });
   const server = createNodeServer({ api, staticDir: PLAYGROUND_DIR });
   let url: URL;
   try {
     url = await listen(server, options.host, options.port);
   } catch (error) {
     process.stderr.write(`cannot listen on ${options.host}:${options.port}: ${(error as Error).message}\n`);
+    await pool.close();
     return 1;
   }
   const loaded = options.stateFile !== undefined ? `, state in ${options.stateFile}` : preload ? ', small sample loaded' : '';
@@ -115,7 +138,7 @@ export async function serveCommand(args: readonly string[]): Promise<number> {
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop).off('SIGTERM', stop);
-      server.close(() => resolve());
+      server.close(() => void pool.close().then(resolve));
       server.closeAllConnections();
     };
     process.on('SIGINT', stop).on('SIGTERM', stop);

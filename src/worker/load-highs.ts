@@ -32,7 +32,8 @@ function instantiate(): Promise<Highs> {
 let loading: Promise<MipSolver> | undefined;
 
 export function loadWorkerMipSolver(): Promise<MipSolver> {
-  loading ??= instantiate().then(highsMipSolver, (error: unknown) => {
+  // No callbacks: highs-js would compile wasm for them at run time, which a Worker forbids.
+  loading ??= instantiate().then((highs) => highsMipSolver(highs, { callbacks: false }), (error: unknown) => {
     loading = undefined;
     throw error;
   });

@@ -32,6 +32,14 @@ import { sqlSnapshotStorage, type SqlSnapshotStorage } from './sql-system-store.
 import { DEFAULT_SYSTEM_ID } from './system-path.js';
 import { TOKEN_FLOOR_TABLE, TokenFloor } from './token-floor.js';
 
+/**
+ * The clock stands still during a Worker's CPU work, so neither milpTimeLimit nor HiGHS's own
+ * time limit can stop a MILP here: its simplex iterations, over all stages, are capped instead
+ * (a smaller milpIterationLimit wins). On Node, 1,000 capacity-bound servers solve to
+ * optimality within this many in about 5 s of CPU; larger fleets stop at it.
+ */
+export const WORKER_MILP_ITERATIONS = 20_000;
+
 function initialSystem(systemId: string): System {
   return systemId === DEFAULT_SYSTEM_ID ? System.fromSpec(parseWith(SystemDataSchema, SAMPLES.small).system) : new System();
 }
@@ -57,7 +65,7 @@ export class SystemObject extends DurableObject<Env> implements SystemLifecycle 
     // counters per object, in memory; the record of the last optimization stored beside the system
     this.lastRun = new SqlLastRunStore(ctx.storage.sql);
     const metrics = new ApiMetrics({ lastRun: this.lastRun });
-    this.api = createApi({ store: this.reportingStore(), loadMipSolver: loadWorkerMipSolver, lifecycle: this, manySystems: true, metrics });
+    this.api = createApi({ store: this.reportingStore(), loadMipSolver: loadWorkerMipSolver, optimizeOptions: { maxMilpIterations: WORKER_MILP_ITERATIONS }, lifecycle: this, manySystems: true, metrics });
     // No request is delivered before the stored system is loaded (after a restart or eviction too).
     void ctx.blockConcurrencyWhile(async () => {
       this.floor.load();

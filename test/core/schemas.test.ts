@@ -52,6 +52,7 @@ describe('reading JSON the way the reference does', () => {
       delayedBestEffort: false,
       saturationPolicy: 'None',
       milpTimeLimit: 0,
+      milpIterationLimit: 0,
     });
     const server = parseWith(ServerSpecSchema, { name: 's' });
     expect(server.desiredAlloc).toEqual({

@@ -13,7 +13,7 @@ const BIN = new URL('../../bin/inferno-edge.mjs', import.meta.url).pathname;
 
 describe('serve options', () => {
   it('defaults to stateful on localhost:8080', () => {
-    expect(serveOptions([], {})).toEqual({ mode: 'stateful', empty: false, host: 'localhost', port: 8080, corsOrigins: [] });
+    expect(serveOptions([], {})).toEqual({ mode: 'stateful', empty: false, host: 'localhost', port: 8080, corsOrigins: [], maxRuns: 16 });
   });
 
   it('reads INFERNO_HOST and INFERNO_PORT, --stateless, -F and --empty', () => {
@@ -23,6 +23,7 @@ describe('serve options', () => {
       host: '0.0.0.0',
       port: 9000,
       corsOrigins: [],
+      maxRuns: 16,
     });
     expect(serveOptions(['-F'], {})).toMatchObject({ mode: 'stateful' });
   });
@@ -31,6 +32,13 @@ describe('serve options', () => {
     const env = { INFERNO_TOKEN: 't0ken', INFERNO_CORS_ORIGINS: 'https://a.example.com, http://localhost:5173', INFERNO_STATE_FILE: 'state.json' };
     expect(serveOptions([], env)).toMatchObject({ token: 't0ken', corsOrigins: ['https://a.example.com', 'http://localhost:5173'], stateFile: 'state.json' });
     expect(serveOptions([], { INFERNO_TOKEN: '', INFERNO_CORS_ORIGINS: '', INFERNO_STATE_FILE: '' })).toEqual(serveOptions([], {}));
+  });
+
+  it('reads INFERNO_OPTIMIZER_THREADS and INFERNO_MAX_OPTIMIZATIONS, refusing what is not a count', () => {
+    expect(serveOptions([], { INFERNO_OPTIMIZER_THREADS: '3', INFERNO_MAX_OPTIMIZATIONS: '40' })).toMatchObject({ threads: 3, maxRuns: 40 });
+    expect(serveOptions([], { INFERNO_OPTIMIZER_THREADS: '', INFERNO_MAX_OPTIMIZATIONS: '' })).toEqual(serveOptions([], {}));
+    expect(serveOptions([], { INFERNO_OPTIMIZER_THREADS: '0' })).toBe('INFERNO_OPTIMIZER_THREADS must be a whole number from 1 to 1024, not "0"');
+    expect(serveOptions([], { INFERNO_MAX_OPTIMIZATIONS: 'many' })).toBe('INFERNO_MAX_OPTIMIZATIONS must be a whole number from 1 to 1024, not "many"');
   });
 
   it('reads INFERNO_READ_TOKEN, which needs INFERNO_TOKEN and must differ from it', () => {
