@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApi, MemorySystemStore, type ApiMode } from '../../src/api/index.js';
-import { loadNodeMipSolver } from '../../src/highs/load-node.js';
+import { loadNodeMipSolver } from '../../src/node/load-highs.js';
 import { createNodeServer, listen } from '../../src/node/http-server.js';
 import { request } from '../http/suite.js';
 import { exampleKeys, expectRoutesAnswerTheirSchemas, jsonRoutes } from './route-shapes.js';

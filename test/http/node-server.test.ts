@@ -2,7 +2,7 @@
 import type { Server } from 'node:http';
 import { afterAll, beforeAll } from 'vitest';
 import { createApi, MemorySystemStore } from '../../src/api/index.js';
-import { loadNodeMipSolver } from '../../src/highs/load-node.js';
+import { loadNodeMipSolver } from '../../src/node/load-highs.js';
 import { createNodeServer, listen } from '../../src/node/http-server.js';
 import { describeAccess } from './access.js';
 import { describeLoad } from './load.js';

@@ -6,7 +6,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../src/api/index.js';
 import { optimize, parseWith, System, SystemDataSchema, type MipSolver, type SystemData } from '../../src/core/index.js';
-import { loadNodeMipSolver } from '../../src/highs/load-node.js';
+import { loadNodeMipSolver } from '../../src/node/load-highs.js';
 import { SAMPLES } from '../../src/samples/index.js';
 import { readState as readSystemState } from './system-state.js';
 

@@ -27,7 +27,7 @@ import {
   type SolverSummary,
 } from '../../src/core/index.js';
 import { generateSystem } from '../../bench/generator.js';
-import { loadNodeMipSolver } from '../../src/highs/load-node.js';
+import { loadNodeMipSolver } from '../../src/node/load-highs.js';
 import { SAMPLES, type SampleName } from '../../src/samples/index.js';
 import { prerequisite } from '../prerequisites.js';
 
