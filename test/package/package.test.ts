@@ -126,6 +126,15 @@ describe('the packed package, installed without dev dependencies', { timeout: 12
     expect(JSON.parse(stdout)).toEqual(coreSolution(JSON.parse(readFileSync(SMALL_FILE, 'utf8'))));
   });
 
+  it('loads the core with CommonJS require(), as Node 20.19 and later do for an ESM-only package', async () => {
+    // the reason attw's `esm-only` profile is the right one: require() of the ESM entry works
+    const script = `const c = require('inferno-edge'); const d = require(process.argv[1]);
+      const p = c.parseWith(c.SystemDataSchema, d);
+      process.stdout.write(JSON.stringify(c.optimize(c.System.fromSpec(p.system), p.system.optimizerData.optimizer).solution));`;
+    const stdout = await sh(process.execPath, ['--no-warnings', '-e', script, SMALL_FILE], app);
+    expect(JSON.parse(stdout)).toEqual(coreSolution(JSON.parse(readFileSync(SMALL_FILE, 'utf8'))));
+  });
+
   it('runs `npx inferno-edge optimize`', async () => {
     const stdout = await sh('npx', ['--no', 'inferno-edge', 'optimize', SMALL_FILE], app);
     expect(JSON.parse(stdout)).toEqual(coreSolution(JSON.parse(readFileSync(SMALL_FILE, 'utf8'))));
