@@ -19,7 +19,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../net.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WRANGLER = createRequire(import.meta.url).resolve('wrangler/bin/wrangler.js');
@@ -80,9 +79,9 @@ function workerAddress(logFile: string): URL | undefined {
 
 /** `vars` are given to the Worker as --var NAME:VALUE (its env), e.g. INFERNO_TOKEN. */
 export async function startWranglerDev(persistTo: string, vars: Readonly<Record<string, string>> = {}): Promise<WranglerDev> {
-  const [port, inspectorPort] = [await freePort(), await freePort()];
-  // an inspector port of its own too, so that several can run at once
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort), '--persist-to', persistTo, '--show-interactive-dev-session=false'];
+  // port 0: workerd and the inspector bind a free port themselves and "Ready on" names it; a port
+  // probed free beforehand can be taken by another process before wrangler binds it (it was, once)
+  const args = ['dev', '--ip', '127.0.0.1', '--port', '0', '--inspector-port', '0', '--persist-to', persistTo, '--show-interactive-dev-session=false'];
   for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
   const logDir = mkdtempSync(join(tmpdir(), 'inferno-wrangler-log-'));
   const logFile = join(logDir, 'wrangler.log');

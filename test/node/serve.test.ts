@@ -110,7 +110,7 @@ describe('inferno-edge serve as a child process', () => {
   }, 30_000);
 
   it('--stateless serves the stateless API, empty', async () => {
-    const { child, url } = await startServe(['--stateless'], await freePort());
+    const { child, url } = await startServe(['--stateless'], 0);
     try {
       expect(await (await fetch(`${url}health`)).json()).toEqual({ status: 'ok', mode: 'stateless' });
       expect(await (await fetch(`${url}getServers`)).json()).toEqual({ servers: [] });
@@ -122,7 +122,7 @@ describe('inferno-edge serve as a child process', () => {
 
   it('INFERNO_TOKEN and INFERNO_CORS_ORIGINS: the token asked of every verb but /health, CORS for the origins listed', async () => {
     const origin = 'http://localhost:5173';
-    const { child, url } = await startServe([], await freePort(), { INFERNO_TOKEN: 'child-token', INFERNO_CORS_ORIGINS: origin });
+    const { child, url } = await startServe([], 0, { INFERNO_TOKEN: 'child-token', INFERNO_CORS_ORIGINS: origin });
     try {
       expect((await fetch(`${url}health`)).status).toBe(200);
       const refused = await fetch(`${url}getServers`, { headers: { origin } });
@@ -138,7 +138,7 @@ describe('inferno-edge serve as a child process', () => {
 
   it('INFERNO_READ_TOKEN reads and gets 403 on a write; neither token is ever logged', async () => {
     const [admin, reader] = ['child-admin-t0ken', 'child-read-t0ken'];
-    const { child, url, output } = await startServe([], await freePort(), { INFERNO_TOKEN: admin, INFERNO_READ_TOKEN: reader });
+    const { child, url, output } = await startServe([], 0, { INFERNO_TOKEN: admin, INFERNO_READ_TOKEN: reader });
     try {
       expect(output()).toMatch(/token required \(read-only token too\)/);
       const as = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
@@ -158,7 +158,7 @@ describe('inferno-edge serve as a child process', () => {
   it('INFERNO_STATE_FILE: /metrics counts the writes of the state file, and the ones that fail', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'inferno-serve-metrics-'));
     const file = join(folder, 'state.json');
-    const { child, url } = await startServe([], await freePort(), { INFERNO_STATE_FILE: file });
+    const { child, url } = await startServe([], 0, { INFERNO_STATE_FILE: file });
     const counts = async () => {
       const text = await (await fetch(`${url}metrics`)).text();
       const count = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);

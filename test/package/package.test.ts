@@ -126,14 +126,22 @@ describe('the packed package, installed without dev dependencies', { timeout: 12
     expect(JSON.parse(stdout)).toEqual(coreSolution(JSON.parse(readFileSync(SMALL_FILE, 'utf8'))));
   });
 
+  it('loads the core with CommonJS require(), as Node 20.19 and later do for an ESM-only package', async () => {
+    // the reason attw's `esm-only` profile is the right one: require() of the ESM entry works
+    const script = `const c = require('inferno-edge'); const d = require(process.argv[1]);
+      const p = c.parseWith(c.SystemDataSchema, d);
+      process.stdout.write(JSON.stringify(c.optimize(c.System.fromSpec(p.system), p.system.optimizerData.optimizer).solution));`;
+    const stdout = await sh(process.execPath, ['--no-warnings', '-e', script, SMALL_FILE], app);
+    expect(JSON.parse(stdout)).toEqual(coreSolution(JSON.parse(readFileSync(SMALL_FILE, 'utf8'))));
+  });
+
   it('runs `npx inferno-edge optimize`', async () => {
     const stdout = await sh('npx', ['--no', 'inferno-edge', 'optimize', SMALL_FILE], app);
     expect(JSON.parse(stdout)).toEqual(coreSolution(JSON.parse(readFileSync(SMALL_FILE, 'utf8'))));
   });
 
   it('serves the API and the playground with `npx inferno-edge serve`', async () => {
-    const port = await freePort();
-    const { child, url } = await startListening('npx', ['--no', 'inferno-edge', 'serve'], app, { INFERNO_HOST: '127.0.0.1', INFERNO_PORT: String(port) });
+    const { child, url } = await startListening('npx', ['--no', 'inferno-edge', 'serve'], app, { INFERNO_HOST: '127.0.0.1', INFERNO_PORT: '0' });
     try {
       const health = await fetch(new URL('/health', url));
       expect(health.status).toBe(200);
@@ -147,8 +155,7 @@ describe('the packed package, installed without dev dependencies', { timeout: 12
   });
 
   it('serves the REST API from a Node process of its own (examples/node/server.mjs)', async () => {
-    const port = await freePort();
-    const { child, url } = await startListening(process.execPath, ['node/server.mjs'], app, { PORT: String(port) });
+    const { child, url } = await startListening(process.execPath, ['node/server.mjs'], app, { PORT: '0' });
     try {
       const answer = await fetch(new URL('/optimizeOne', url), { method: 'POST', body: JSON.stringify(SAMPLES.small) });
       expect(answer.status).toBe(200);
