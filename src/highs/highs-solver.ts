@@ -128,7 +128,7 @@ function statusOf(highs: Highs, modelStatus: number): MipStatus {
       return 'time-limit';
     case statuses.interrupted:
       return 'interrupted';
-    // mip_max_nodes (an iteration budget where there are no callbacks) stops HiGHS with "solution limit"
+    // where mip_max_nodes stands for the iteration budget (no callbacks), HiGHS stops at "solution limit"
     case statuses.iterationLimit:
     case statuses.solutionLimit:
       return 'iteration-limit';
