@@ -4,21 +4,20 @@
  *
  *   tsx bench/browser.ts CHROMIUM FILE MAX_RUNS BUDGET_MS
  *
- * Builds the page, serves it as the Node server does (src/node/static-files.ts), opens it in
+ * Builds the page, serves it with the Node server (as `npm start` does), opens it in
  * headless Chromium (the executable CHROMIUM), loads FILE with "Load files…" and presses Run, MAX_RUNS times at
  * most while the runs fit in BUDGET_MS. Each run is timed from the click on Run to the table
  * shown. Meanwhile a key is pressed every 50 ms, and the page's Event Timing says how long the
  * longest of them waited for the main thread (input delay); Long Tasks give the longest task.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { build, mergeConfig } from 'vite';
 import playgroundConfig from '../playground/vite.config.ts';
-import { staticFile } from '../src/node/static-files.js';
+import { createApi, MemorySystemStore } from '../src/api/index.js';
+import { createNodeServer, listen } from '../src/node/http-server.js';
 
 export interface BrowserMeasurement {
   servers: number;
@@ -36,20 +35,6 @@ function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function serve(root: string): Promise<Server> {
-  const server = createServer((request, response) => {
-    void staticFile(root, new URL(request.url ?? '/', 'http://localhost').pathname).then(async (file) => {
-      if (!file) {
-        response.writeHead(404).end();
-        return;
-      }
-      response.writeHead(200, { 'content-type': file.headers.get('content-type') ?? 'application/octet-stream' });
-      response.end(Buffer.from(await file.arrayBuffer()));
-    });
-  });
-  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
 }
 
 /** What the page records while a run works (ms). */
@@ -74,11 +59,12 @@ async function measureBrowser(chromiumPath: string, file: string, maxRuns: numbe
   const temp = mkdtempSync(join(tmpdir(), 'inferno-bench-browser-'));
   const site = join(temp, 'site');
   await build(mergeConfig(playgroundConfig, { configFile: false, logLevel: 'error', build: { outDir: site, emptyOutDir: true } }));
-  const server = await serve(site);
+  const server = createNodeServer({ api: createApi({ store: new MemorySystemStore() }), staticDir: site, log: () => undefined });
+  const url = await listen(server, '127.0.0.1', 0);
   const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    await page.goto(url.href);
     await page.waitForSelector('[data-testid="doc-status"][data-loaded="1"]');
     await page.getByTestId('files').setInputFiles(file);
     await page.waitForSelector('[data-testid="doc-status"][data-loaded="2"]', { timeout: 300_000 });

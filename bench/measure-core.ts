@@ -19,7 +19,7 @@ import {
   type OptimizeResult,
   type SystemData,
 } from '../src/core/index.js';
-import { loadNodeMipSolver } from '../src/highs/load-node.js';
+import { loadNodeMipSolver } from '../src/node/load-highs.js';
 
 export interface CoreMeasurement {
   servers: number;

@@ -3,6 +3,7 @@
  * capacity, model, service class, server, optimizer), each recognised by its top-level key.
  * Sections the files do not bring are kept from the current document.
  */
+import { KeyReader, readKey, sameKey } from '../src/core/json-keys.js';
 
 export interface LoadedFile {
   name: string;
@@ -28,8 +29,8 @@ const SECTION_BY_KEY: Readonly<Record<string, string>> = {
   optimizer: 'optimizerData',
 };
 const SECTIONS = Object.values(SECTION_BY_KEY);
-/** Keys match case-insensitively, as the schemas read them. */
-const SECTION_BY_LOWER_KEY = new Map(Object.entries(SECTION_BY_KEY).map(([key, section]) => [key.toLowerCase(), section]));
+/** Keys are read as the schemas read them. */
+const SECTION_KEYS = new KeyReader(Object.keys(SECTION_BY_KEY));
 
 type JsonObject = Record<string, unknown>;
 
@@ -37,17 +38,8 @@ function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The value of `key` in `object`, matching case-insensitively as the schemas do. */
-function member(object: JsonObject, key: string): unknown {
-  const wanted = key.toLowerCase();
-  let found: unknown;
-  for (const [name, value] of Object.entries(object)) if (name.toLowerCase() === wanted && value !== null) found = value;
-  return found;
-}
-
 function withMember(object: JsonObject, key: string, value: unknown): JsonObject {
-  const wanted = key.toLowerCase();
-  const rest = Object.entries(object).filter(([name]) => name.toLowerCase() !== wanted);
+  const rest = Object.entries(object).filter(([name]) => !sameKey(name, key));
   return Object.fromEntries([...rest, [key, value]]);
 }
 
@@ -72,7 +64,7 @@ export function combineFiles(files: readonly LoadedFile[], currentText: string):
       errors.push(parsed.error);
       continue;
     }
-    const system = member(parsed.value, 'system');
+    const system = readKey(parsed.value, 'system');
     if (isObject(system)) {
       // A single SystemData file is shown as it was written.
       if (files.length === 1) return { text: file.text.replace(/^\uFEFF/, ''), notes: [`${file.name}: SystemData`], errors };
@@ -80,13 +72,14 @@ export function combineFiles(files: readonly LoadedFile[], currentText: string):
       notes.push(`${file.name}: SystemData`);
       continue;
     }
-    const section = Object.keys(parsed.value)
-      .map((key) => SECTION_BY_LOWER_KEY.get(key.toLowerCase()))
+    const sectionKey = Object.keys(parsed.value)
+      .map((key) => SECTION_KEYS.field(key))
       .find((found) => found !== undefined);
-    if (section === undefined) {
+    if (sectionKey === undefined) {
       errors.push(`${file.name}: has none of the top-level keys system, ${Object.keys(SECTION_BY_KEY).join(', ')}`);
       continue;
     }
+    const section = SECTION_BY_KEY[sectionKey];
     if (sections.has(section)) errors.push(`${file.name}: ${section} also in ${sections.get(section)?.file}; the later file is used`);
     sections.set(section, { file: file.name, value: parsed.value });
     notes.push(`${file.name}: ${section}`);
@@ -95,7 +88,7 @@ export function combineFiles(files: readonly LoadedFile[], currentText: string):
 
   if (base === undefined) {
     base = current(currentText);
-    const kept = SECTIONS.filter((section) => !sections.has(section) && member(base as JsonObject, section) !== undefined);
+    const kept = SECTIONS.filter((section) => !sections.has(section) && readKey(base as JsonObject, section) !== undefined);
     if (kept.length > 0) notes.push(`kept from the current document: ${kept.join(', ')}`);
   }
   let system = base;
@@ -107,7 +100,7 @@ export function combineFiles(files: readonly LoadedFile[], currentText: string):
 function current(text: string): JsonObject {
   try {
     const value: unknown = JSON.parse(text);
-    const system = isObject(value) ? member(value, 'system') : undefined;
+    const system = isObject(value) ? readKey(value, 'system') : undefined;
     return isObject(system) ? system : {};
   } catch {
     return {};

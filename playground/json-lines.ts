@@ -2,6 +2,7 @@
  * A strict JSON parser that remembers the line of every field, so that a validation issue's
  * dotted path can be shown at the line of the field it concerns, and a syntax error at its own.
  */
+import { KeyReader } from '../src/core/json-keys.js';
 
 /** Deeper nesting than this is refused rather than risking the call stack. */
 const MAX_DEPTH = 512;
@@ -26,9 +27,9 @@ type JsonNode =
 export interface LocatedJson {
   value: unknown;
   /**
-   * The line of the field a dotted path (as ValidationError issues give it) names. Keys match
-   * case-insensitively and a later key wins, as the schemas read them; where the path leaves
-   * the text (a defaulted field), the line of the deepest field that is there.
+   * The line of the field a dotted path (as ValidationError issues give it) names, its keys
+   * read as the schemas read them (json-keys.ts); where the path leaves the text (a defaulted
+   * field), the line of the deepest field that is there.
    */
   lineOf(path: string): number;
 }
@@ -46,11 +47,8 @@ function lineOf(root: JsonNode, path: string): number {
   for (const segment of segments) {
     let next: { line: number; node: JsonNode } | undefined;
     if (node.kind === 'object') {
-      const wanted = segment.toLowerCase();
-      for (const member of node.members) {
-        const isNull = member.node.kind === 'scalar' && member.node.isNull;
-        if (member.key.toLowerCase() === wanted && !isNull) next = member;
-      }
+      const members = node.members.map((member) => [member.key, member] as const);
+      next = new KeyReader([segment]).read(members, (member) => member.node.kind === 'scalar' && member.node.isNull)[segment];
     } else if (node.kind === 'array' && /^\d+$/.test(segment)) {
       const item = node.items[Number(segment)];
       next = item && { line: item.line, node: item };

@@ -27,6 +27,7 @@ import {
   SystemDataSchema,
   ValidationError,
   parseWith,
+  sameKey,
   System,
   type OptimizeOptions,
   type OptimizerData,
@@ -130,7 +131,7 @@ function parsePriority(text: string): number {
 
 function isOptimizerData(json: unknown): boolean {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) return false;
-  return Object.keys(json).some((key) => key.toLowerCase() === 'optimizer');
+  return Object.keys(json).some((key) => sameKey(key, 'optimizer'));
 }
 
 function parseOptimizeRequest(json: unknown): OptimizerData {

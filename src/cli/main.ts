@@ -25,7 +25,7 @@ import { progressLine } from './progress.js';
 // The server and HiGHS are imported when a command needs them: `optimize` starts faster without.
 const serveModule = () => import('../node/serve.js');
 const tokenModule = () => import('./token-command.js');
-const loadMipSolver = async (): Promise<MipSolver> => (await import('../highs/load-node.js')).loadNodeMipSolver();
+const loadMipSolver = async (): Promise<MipSolver> => (await import('../node/load-highs.js')).loadNodeMipSolver();
 
 async function usageText(): Promise<string> {
   return `usage:

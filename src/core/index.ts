@@ -1,4 +1,5 @@
 export * from './limits.js';
+export * from './json-keys.js';
 export * from './schemas.js';
 export * from './system.js';
 export * from './queue-model.js';

@@ -6,6 +6,7 @@
  * that sized nothing, are in warnings.ts.)
  */
 import type { z } from 'zod';
+import { KeyReader } from './json-keys.js';
 import type { SystemSpec } from './schemas.js';
 import { DEFAULT_SERVICE_CLASS } from './system.js';
 
@@ -53,16 +54,16 @@ function structure(schema: z.ZodType): Def {
   }
 }
 
-/** Keys of `json` that `schema` does not read (keys match case-insensitively, as the schemas read them). */
+/** Keys of `json` that `schema` does not read (json-keys.ts: the schemas' reading of keys). */
 export function unknownKeyWarnings(root: z.ZodType, input: unknown): InputWarning[] {
   const warnings: InputWarning[] = [];
-  // Each schema's structure and fields by lower-case key, found once per call: a fleet has 10,000 servers.
-  const structures = new Map<z.ZodType, { def: Def; fields?: Map<string, z.ZodType> }>();
+  // Each schema's structure and fields, found once per call: a fleet has 10,000 servers.
+  const structures = new Map<z.ZodType, { def: Def; fields?: KeyReader }>();
   const structureOf = (schema: z.ZodType) => {
     let found = structures.get(schema);
     if (!found) {
       const def = structure(schema);
-      const fields = def.type === 'object' && def.shape ? new Map(Object.entries(def.shape).map(([key, child]) => [key.toLowerCase(), child])) : undefined;
+      const fields = def.type === 'object' && def.shape ? new KeyReader(Object.keys(def.shape)) : undefined;
       structures.set(schema, (found = { def, fields }));
     }
     return found;
@@ -75,11 +76,11 @@ export function unknownKeyWarnings(root: z.ZodType, input: unknown): InputWarnin
       if (def.type === 'array' && def.element) for (let i = 0; i < json.length; i++) walk(def.element, json[i], `${prefix}${i}`);
       return;
     }
-    if (!fields) return;
+    if (!fields || !def.shape) return;
     for (const key of Object.keys(json)) {
-      const child = fields.get(key.toLowerCase());
-      if (child) walk(child, (json as Record<string, unknown>)[key], `${prefix}${key}`);
-      else warnings.push({ path: `${prefix}${key}`, message: unknownKeyMessage(key, Object.keys(def.shape ?? {})) });
+      const field = fields.field(key);
+      if (field !== undefined) walk(def.shape[field], (json as Record<string, unknown>)[key], `${prefix}${key}`);
+      else warnings.push({ path: `${prefix}${key}`, message: unknownKeyMessage(key, fields.fields) });
     }
   };
   walk(root, input, '');

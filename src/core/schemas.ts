@@ -2,12 +2,14 @@
  * Data formats of the REST API (the seed) as zod schemas.
  *
  * JSON is read the way the reference (Go encoding/json) reads it, so that its users' files work
- * unchanged: object keys match case-insensitively (an exact match wins), unknown keys are
- * ignored, missing or null fields take zero values, and numbers are never coerced from strings.
+ * unchanged: object keys match case-insensitively and the last of two naming one field wins
+ * (json-keys.ts), unknown keys are ignored, missing or null fields take zero values, and
+ * numbers are never coerced from strings.
  * Unlike the reference, values that make no physical sense (negative counts, rates, times or
  * costs; fractions in integer fields; numbers beyond float32) are rejected with the field's path.
  */
 import { z } from 'zod';
+import { KeyReader } from './json-keys.js';
 import {
   MAX_ACCELERATORS,
   MAX_BATCH_SIZE,
@@ -28,24 +30,11 @@ export const FLOAT32_MAX = 3.4028234663852886e38;
  */
 const FLOAT32_ROUNDING_LIMIT = 2 ** 128 - 2 ** 103;
 
-/**
- * Maps each key of `input` onto the key of the schema it names, ignoring case, and drops the
- * rest. As in Go, a later key overwrites an earlier one naming the same field, and null leaves it.
- */
-function canonicalKeys(input: unknown, byLowerCase: ReadonlyMap<string, string>): unknown {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) return input;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(input)) {
-    const canonical = byLowerCase.get(key.toLowerCase());
-    if (canonical !== undefined && value !== null) out[canonical] = value;
-  }
-  return out;
-}
-
-/** An object schema that reads keys case-insensitively and defaults to its zero value. */
+/** An object schema that reads keys as Go does (json-keys.ts) and defaults to its zero value. */
 export function goObject<S extends z.ZodRawShape>(shape: S) {
-  const byLowerCase = new Map(Object.keys(shape).map((key) => [key.toLowerCase(), key]));
-  return z.preprocess((input) => canonicalKeys(input, byLowerCase), z.object(shape));
+  const keys = new KeyReader(Object.keys(shape));
+  const read = (input: unknown) => (input === null || typeof input !== 'object' || Array.isArray(input) ? input : keys.read(Object.entries(input)));
+  return z.preprocess(read, z.object(shape));
 }
 
 const name = () => z.string().default('');

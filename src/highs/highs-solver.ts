@@ -128,9 +128,8 @@ function statusOf(highs: Highs, modelStatus: number): MipStatus {
       return 'time-limit';
     case statuses.interrupted:
       return 'interrupted';
+    // where mip_max_nodes stands for the iteration budget (no callbacks), HiGHS stops at "solution limit"
     case statuses.iterationLimit:
-      return 'iteration-limit';
-    // mip_max_nodes (an iteration budget where there are no callbacks) stops HiGHS with "solution limit"
     case statuses.solutionLimit:
       return 'iteration-limit';
     case statuses.infeasible:

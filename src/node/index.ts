@@ -5,4 +5,4 @@
  */
 export { createNodeServer, listen, type NodeServerOptions } from './http-server.js';
 export { FileSystemStore, StateFileError } from './file-store.js';
-export { loadNodeMipSolver } from '../highs/load-node.js';
+export { loadNodeMipSolver } from './load-highs.js';

@@ -5,7 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { explain, optimize, OptimizationError, System, ValidationError, whatIf, type MipSolver } from '../core/index.js';
 import { runFactsOf, type OptimizationOutcome } from '../api/index.js';
-import { loadNodeMipSolver } from '../highs/load-node.js';
+import { loadNodeMipSolver } from './load-highs.js';
 import type { Job, Reply } from './optimizer-pool.js';
 
 async function run(job: Job): Promise<unknown> {

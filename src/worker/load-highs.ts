@@ -1,8 +1,8 @@
 /**
  * HiGHS in workerd: wrangler bundles the .wasm as a compiled WebAssembly.Module (a Worker may
  * not compile code at run time), and Emscripten's `instantiateWasm` hook hands it to the
- * loader, which ignores its documented wasmBinary/wasmModule options there. Loaded once per
- * isolate, on first use.
+ * loader, which ignores its documented wasmBinary/wasmModule options there. Loaded on first use
+ * in each isolate (see loadOnce).
  */
 import loadHighs, { type Highs, type InitOptions } from 'highs';
 // a link to the pinned highs package's file (the build copies it into dist/worker), so that the
@@ -10,6 +10,7 @@ import loadHighs, { type Highs, type InitOptions } from 'highs';
 import highsWasm from './highs.wasm';
 import type { MipSolver } from '../core/mip-solver.js';
 import { highsMipSolver } from '../highs/highs-solver.js';
+import { loadOnce } from '../highs/load-once.js';
 
 /** Emscripten's hook, missing from the package's types. */
 interface InstantiateWasmOption {
@@ -29,13 +30,5 @@ function instantiate(): Promise<Highs> {
   });
 }
 
-let loading: Promise<MipSolver> | undefined;
-
-export function loadWorkerMipSolver(): Promise<MipSolver> {
-  // No callbacks: highs-js would compile wasm for them at run time, which a Worker forbids.
-  loading ??= instantiate().then((highs) => highsMipSolver(highs, { callbacks: false }), (error: unknown) => {
-    loading = undefined;
-    throw error;
-  });
-  return loading;
-}
+// No callbacks: highs-js would compile wasm for them at run time, which a Worker forbids.
+export const loadWorkerMipSolver: () => Promise<MipSolver> = loadOnce(async () => highsMipSolver(await instantiate(), { callbacks: false }));

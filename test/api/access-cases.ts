@@ -7,21 +7,6 @@
  */
 import { SAMPLES } from '../../src/samples/index.js';
 
-/**
- * An answer's body: JSON, but for a 200 of /metrics, which is the Prometheus text format (its
- * text is returned). Fails when the content type does not say which.
- */
-export async function answerBody(response: Response, path: string): Promise<unknown> {
-  const text = await response.text();
-  const type = response.headers.get('content-type') ?? '';
-  if (response.status === 200 && path.endsWith('/metrics')) {
-    if (!/^text\/plain; version=0\.0\.4/.test(type)) throw new Error(`${path}: ${type} is not the Prometheus text format`);
-    return text;
-  }
-  if (!/^application\/json/.test(type)) throw new Error(`${path}: ${response.status} ${type} is not JSON: ${text}`);
-  return JSON.parse(text);
-}
-
 export interface VerbCall {
   /** `method path` as /openapi.json lists it */
   verb: string;

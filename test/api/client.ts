@@ -1,17 +1,12 @@
 /** Calls an Api the way an HTTP client would, for the router tests. */
 import type { Server } from 'node:http';
-import { afterAll, expect } from 'vitest';
+import { afterAll } from 'vitest';
 import { createApi, MemorySystemStore, type Api, type ApiMode } from '../../src/api/index.js';
-import { parseWith, System, SystemDataSchema, type SystemData } from '../../src/core/index.js';
+import { System, type SystemData } from '../../src/core/index.js';
 import { createNodeServer, listen } from '../../src/node/http-server.js';
-import { SAMPLES } from '../../src/samples/index.js';
+import { client, smallSample, type Answer } from '../client.js';
 
-export interface Answer {
-  status: number;
-  headers: Headers;
-  /** the parsed JSON body */
-  body: any;
-}
+export { smallSample };
 
 /**
  * How call() reaches an Api: straight to its fetch handler, or over HTTP through the Node
@@ -43,21 +38,10 @@ function serverFor(api: Api): Promise<URL> {
   return base;
 }
 
-/** `body` is sent as is when a string, as JSON otherwise. */
+/** `body` is sent as is when a string, as JSON otherwise; every answer must be JSON. */
 export async function call(api: Api, method: string, path: string, body?: unknown): Promise<Answer> {
-  const init: RequestInit = { method };
-  if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
-  const response =
-    transport === 'http'
-      ? await fetch(new URL(path, await serverFor(api)), init)
-      : await api.fetch(new Request(`http://inferno.test${path}`, init));
-  const text = await response.text();
-  expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-  return { status: response.status, headers: response.headers, body: JSON.parse(text) };
-}
-
-export function smallSample(): SystemData {
-  return parseWith(SystemDataSchema, SAMPLES.small);
+  const send = transport === 'http' ? client(await serverFor(api)) : client('http://inferno.test', (request) => api.fetch(request));
+  return send(method, path, body);
 }
 
 /** An API over a memory store holding the small sample, and that store. */

@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createApi, MemorySystemStore } from '../../src/api/index.js';
 import { optimize, System, type MipSolver } from '../../src/core/index.js';
-import { loadNodeMipSolver } from '../../src/highs/load-node.js';
+import { loadNodeMipSolver } from '../../src/node/load-highs.js';
 import { call, smallSample } from './client.js';
 
 function countingLoader(load: () => Promise<MipSolver> = loadNodeMipSolver) {

@@ -13,7 +13,7 @@ import {
   type ServerStatus,
   type SystemData,
 } from '../../src/core/index.js';
-import { loadNodeMipSolver } from '../../src/highs/load-node.js';
+import { loadNodeMipSolver } from '../../src/node/load-highs.js';
 import { SAMPLES } from '../../src/samples/index.js';
 import { parseExposition, samplesOf, valueOf, type ParsedFamily } from '../exposition.js';
 

@@ -1,9 +1,9 @@
 import type { Server } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApi, MemorySystemStore, type ApiMode } from '../../src/api/index.js';
-import { loadNodeMipSolver } from '../../src/highs/load-node.js';
+import { loadNodeMipSolver } from '../../src/node/load-highs.js';
 import { createNodeServer, listen } from '../../src/node/http-server.js';
-import { request } from '../http/suite.js';
+import { client } from '../client.js';
 import { exampleKeys, expectRoutesAnswerTheirSchemas, jsonRoutes } from './route-shapes.js';
 
 const servers: Server[] = [];
@@ -15,7 +15,7 @@ describe('every route answers the shape of its response schema, over HTTP throug
     const server = createNodeServer({ api, log: () => {} });
     servers.push(server);
     const base = await listen(server, '127.0.0.1', 0);
-    await expectRoutesAnswerTheirSchemas(api.routes, (method, path, body) => request(base, method, path, body));
+    await expectRoutesAnswerTheirSchemas(api.routes, client(base));
   });
 
   it('has an example for exactly the routes of the table', () => {

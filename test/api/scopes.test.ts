@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { createApi, MemorySystemStore, type Api } from '../../src/api/index.js';
 import { System } from '../../src/core/index.js';
-import { accessOf, alteredTokens, answerBody, callsFor, documentedVerbs, type VerbCall } from './access-cases.js';
-import { smallSample } from './client.js';
+import { client, smallSample, type Answer } from '../client.js';
+import { accessOf, alteredTokens, callsFor, documentedVerbs, type VerbCall } from './access-cases.js';
 
 const ADMIN = 'admin-t0ken';
 const READER = 'reader-t0ken';
@@ -17,11 +17,8 @@ function guardedApi(): { api: Api; store: MemorySystemStore } {
   return { api: createApi({ store, token: ADMIN, readToken: READER }), store };
 }
 
-async function send(api: Api, call: VerbCall, token: string): Promise<{ status: number; body: any }> {
-  const init: RequestInit = { method: call.method, headers: { authorization: `Bearer ${token}` } };
-  if (call.body !== undefined) init.body = JSON.stringify(call.body);
-  const response = await api.fetch(new Request(`http://inferno.test${call.path}`, init));
-  return { status: response.status, body: await answerBody(response, call.path) };
+function send(api: Api, call: VerbCall, token: string): Promise<Answer> {
+  return client('http://inferno.test', (request) => api.fetch(request))(call.method, call.path, call.body, token);
 }
 
 const stored = async (store: MemorySystemStore) => (await store.read()).toSnapshot();

@@ -1,7 +1,7 @@
 /** The MILP on today's samples (perfParms): the same candidates, the same rules as for the seed's. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IterationTimeAnalyzer, optimize, parseWith, System, SystemDataSchema, type MipSolver, type OptimizerSpec } from '../../src/core/index.js';
-import { loadNodeMipSolver } from '../../src/highs/load-node.js';
+import { loadNodeMipSolver } from '../../src/node/load-highs.js';
 import { SAMPLES } from '../../src/samples/index.js';
 
 let mipSolver: MipSolver;

@@ -12,7 +12,7 @@ import {
   type SystemData,
 } from '../../src/core/index.js';
 import { explain } from '../../src/core/explain.js';
-import { loadNodeMipSolver } from '../../src/highs/load-node.js';
+import { loadNodeMipSolver } from '../../src/node/load-highs.js';
 import { SAMPLES } from '../../src/samples/index.js';
 import { server, systemData } from '../core/builders.js';
 

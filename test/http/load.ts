@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { optimize, parseWith, System, SystemDataSchema } from '../../src/core/index.js';
 import { SAMPLES } from '../../src/samples/index.js';
-import { expectedState, readState, request, smallSample, type HttpTarget } from './suite.js';
+import { client, smallSample } from '../client.js';
+import { expectedState, readState, type HttpTarget } from './suite.js';
 
 const CONCURRENT = 64;
 
@@ -20,7 +21,7 @@ function scaledSample(scale: number): { system: { serverData: { servers: { curre
 
 export function describeLoad(title: string, target: HttpTarget): void {
   describe(title, { timeout: 60_000 }, () => {
-    const call = (method: string, path: string, body?: unknown) => request(target.base(), method, path, body);
+    const call = client(() => target.base());
 
     it(`${CONCURRENT} concurrent /optimizeOne calls, each answered with its own system's solution`, async () => {
       const bodies = Array.from({ length: CONCURRENT }, (_, i) => scaledSample(0.5 + i / 32));

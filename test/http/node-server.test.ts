@@ -2,12 +2,13 @@
 import type { Server } from 'node:http';
 import { afterAll, beforeAll } from 'vitest';
 import { createApi, MemorySystemStore } from '../../src/api/index.js';
-import { loadNodeMipSolver } from '../../src/highs/load-node.js';
+import { loadNodeMipSolver } from '../../src/node/load-highs.js';
 import { createNodeServer, listen } from '../../src/node/http-server.js';
+import { client } from '../client.js';
 import { describeAccess } from './access.js';
 import { describeLoad } from './load.js';
 import { describeHttpApi } from './suite.js';
-import { describeTenants, sendOverHttp } from './tenants.js';
+import { describeTenants } from './tenants.js';
 
 const TOKEN = 'node-http-token';
 const READ_TOKEN = 'node-http-read-token';
@@ -41,4 +42,4 @@ afterAll(async () => {
 describeHttpApi('the Node server', { base: () => base, systemPrefix: () => '' });
 describeLoad('the Node server under concurrent requests', { base: () => base, systemPrefix: () => '' });
 describeAccess('the Node server with a token and CORS', { base: () => guardedBase, systemPrefix: () => '', token: TOKEN, allowedOrigin: ALLOWED_ORIGIN });
-describeTenants('the Node server with INFERNO_TOKEN and INFERNO_READ_TOKEN', { send: sendOverHttp(() => scopedBase), admin: TOKEN, readToken: READ_TOKEN });
+describeTenants('the Node server with INFERNO_TOKEN and INFERNO_READ_TOKEN', { call: client(() => scopedBase), admin: TOKEN, readToken: READ_TOKEN });

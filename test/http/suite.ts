@@ -5,9 +5,9 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../src/api/index.js';
-import { optimize, parseWith, System, SystemDataSchema, type MipSolver, type SystemData } from '../../src/core/index.js';
-import { loadNodeMipSolver } from '../../src/highs/load-node.js';
-import { SAMPLES } from '../../src/samples/index.js';
+import { optimize, System, type MipSolver } from '../../src/core/index.js';
+import { loadNodeMipSolver } from '../../src/node/load-highs.js';
+import { client, smallSample } from '../client.js';
 import { readState as readSystemState } from './system-state.js';
 
 export interface HttpTarget {
@@ -15,26 +15,6 @@ export interface HttpTarget {
   base(): URL;
   /** A path prefix that selects a system for one test: '' where the server has only one. */
   systemPrefix(): string;
-}
-
-export interface Answer {
-  status: number;
-  headers: Headers;
-  /** the parsed JSON body */
-  body: any;
-}
-
-/** `body` is sent as is when a string, as JSON otherwise; every answer must be JSON. */
-export async function request(base: URL, method: string, path: string, body?: unknown): Promise<Answer> {
-  const init: RequestInit = { method };
-  if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
-  const response = await fetch(new URL(path, base), init);
-  expect(response.headers.get('content-type'), `${method} ${path}`).toMatch(/^application\/json/);
-  return { status: response.status, headers: response.headers, body: await response.json() };
-}
-
-export function smallSample(): SystemData {
-  return parseWith(SystemDataSchema, SAMPLES.small);
 }
 
 /** What the /get verbs answer about `system`, as JSON. */
@@ -52,7 +32,7 @@ export function expectedState(system: System): unknown {
 
 /** What the /get verbs answer about the system under `prefix`. */
 export function readState(base: URL, prefix: string): Promise<unknown> {
-  return readSystemState((path) => request(base, 'GET', path), prefix);
+  return readSystemState((path) => client(base)('GET', path), prefix);
 }
 
 export function describeHttpApi(name: string, target: HttpTarget): void {
@@ -63,7 +43,7 @@ export function describeHttpApi(name: string, target: HttpTarget): void {
     let prefix: string;
     /** the system every test starts from: the sample after /optimizeOne */
     let seeded: System;
-    const call = (method: string, path: string, body?: unknown) => request(target.base(), method, `${prefix}${path}`, body);
+    const call = (method: string, path: string, body?: unknown) => client(target.base())(method, `${prefix}${path}`, body);
 
     beforeAll(async () => {
       mipSolver = await loadNodeMipSolver();

@@ -8,32 +8,16 @@
 import { describe, expect, it } from 'vitest';
 import { createApi, MemorySystemStore, signSystemToken } from '../../src/api/index.js';
 import { SAMPLES } from '../../src/samples/index.js';
-import { accessOf, alteredTokens, answerBody, callsFor, documentedVerbs, type VerbCall } from '../api/access-cases.js';
-
-export interface Answer {
-  status: number;
-  headers: Headers;
-  /** the parsed JSON body */
-  body: any;
-}
+import { accessOf, alteredTokens, callsFor, documentedVerbs, type VerbCall } from '../api/access-cases.js';
+import type { Call } from '../client.js';
 
 export interface TenantTarget {
-  /** Sends a request with `token` as its bearer token (none if undefined); the answer must be JSON. */
-  send(token: string | undefined, method: string, path: string, body?: unknown): Promise<Answer>;
+  /** the client of the server under test (test/client.ts) */
+  call: Call;
   /** the admin token (INFERNO_TOKEN) */
   admin: string;
   /** Node's single-system form: its read-only token; unset, the Worker's many systems and their tokens */
   readToken?: string;
-}
-
-/** A TenantTarget's send over real HTTP to the server at `base()`. */
-export function sendOverHttp(base: () => URL): TenantTarget['send'] {
-  return async (token, method, path, body) => {
-    const init: RequestInit = { method, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } };
-    if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
-    const response = await fetch(new URL(path, base()), init);
-    return { status: response.status, headers: response.headers, body: await answerBody(response, `${method} ${path}`) };
-  };
 }
 
 /** the paths the Worker answers itself, outside any system */
@@ -44,11 +28,13 @@ const SLOW = { timeout: 120_000 };
 export function describeTenants(name: string, target: TenantTarget): void {
   const { admin: ADMIN } = target;
   const single = target.readToken !== undefined;
-  const admin = (method: string, path: string, body?: unknown) => target.send(ADMIN, method, path, body);
+  /** a request with `token` as its bearer token (none if undefined) */
+  const send = (token: string | undefined, method: string, path: string, body?: unknown) => target.call(method, path, body, token);
+  const admin = (method: string, path: string, body?: unknown) => send(ADMIN, method, path, body);
   /** a system's path prefix: the Node server has only one */
   const prefix = (systemId: string) => (single ? '' : `/systems/${systemId}`);
   const within = (systemId: string, call: VerbCall) => (SERVICE.has(call.path) ? call.path : `${prefix(systemId)}${call.path}`);
-  const sendCall = (token: string, systemId: string, call: VerbCall) => target.send(token, call.method, within(systemId, call), call.body);
+  const sendCall = (token: string, systemId: string, call: VerbCall) => send(token, call.method, within(systemId, call), call.body);
 
   async function seed(systemId: string): Promise<void> {
     expect((await admin('POST', `${prefix(systemId)}/importSystem`, SAMPLES.small)).status).toBe(200);
@@ -126,13 +112,13 @@ export function describeTenants(name: string, target: TenantTarget): void {
       const before = await exported('altered');
       for (const token of tokens.flatMap(alteredTokens)) {
         for (const path of ['/getServers', '/removeServer/Free-llama_13b']) {
-          const { status, headers, body } = await target.send(token, 'GET', `${prefix('altered')}${path}`);
+          const { status, headers, body } = await send(token, 'GET', `${prefix('altered')}${path}`);
           expect(status, `${token} ${path}`).toBe(401);
           expect(headers.get('www-authenticate')).toBe('Bearer realm="inferno-edge", error="invalid_token"');
           expect(body).toEqual({ message: 'invalid token', issues: [] });
         }
       }
-      expect((await target.send(undefined, 'GET', `${prefix('altered')}/getServers`)).status).toBe(401);
+      expect((await send(undefined, 'GET', `${prefix('altered')}/getServers`)).status).toBe(401);
       expect(await exported('altered')).toEqual(before);
     });
 
@@ -164,7 +150,7 @@ export function describeTenants(name: string, target: TenantTarget): void {
         if (SERVICE.has(call.path)) continue;
         for (const token of tokens) {
           for (const [path, other] of [[`/systems/team-b${call.path}`, 'team-b'], [call.path, 'default']]) {
-            const { status, body } = await target.send(token, call.method, path, call.body);
+            const { status, body } = await send(token, call.method, path, call.body);
             expect(status, `${call.verb} on ${other}`).toBe(403);
             expect(body).toEqual({ message: `this token opens system team-a only, not ${other}`, issues: [] });
           }
@@ -173,9 +159,9 @@ export function describeTenants(name: string, target: TenantTarget): void {
       expect({ b: await exported('team-b'), default: await exported('default') }).toEqual(before);
       // outside any system: /health and /openapi.json are reads, the list of systems is the admin's
       for (const token of tokens) {
-        expect((await target.send(token, 'GET', '/health')).status).toBe(200);
-        expect((await target.send(token, 'GET', '/openapi.json')).status).toBe(200);
-        expect(await target.send(token, 'GET', '/systems')).toMatchObject({
+        expect((await send(token, 'GET', '/health')).status).toBe(200);
+        expect((await send(token, 'GET', '/openapi.json')).status).toBe(200);
+        expect(await send(token, 'GET', '/systems')).toMatchObject({
           status: 403,
           body: { message: '/systems is for the admin: it needs the admin token (INFERNO_TOKEN)' },
         });
@@ -206,7 +192,7 @@ export function describeTenants(name: string, target: TenantTarget): void {
     it('after revokeTokens the old tokens get 401 on every verb of the system; tokens of the new version work', async () => {
       await seed('revoked');
       const old = [await issue('revoked', 'read'), await issue('revoked', 'write')];
-      expect((await target.send(old[1], 'GET', '/systems/revoked/getServers')).status).toBe(200);
+      expect((await send(old[1], 'GET', '/systems/revoked/getServers')).status).toBe(200);
       expect(await admin('POST', '/systems/revoked/revokeTokens')).toMatchObject({ status: 200, body: { systemId: 'revoked', version: 2 } });
       const before = await exported('revoked');
       for (const call of await verbCalls()) {
@@ -221,10 +207,10 @@ export function describeTenants(name: string, target: TenantTarget): void {
       expect(await exported('revoked')).toEqual(before);
       const renewed = await issue('revoked', 'write');
       expect(renewed).toBe(await signSystemToken(ADMIN, { systemId: 'revoked', scope: 'write', version: 2 }));
-      expect((await target.send(renewed, 'GET', '/systems/revoked/removeServer/Free-llama_13b')).status).toBe(200);
+      expect((await send(renewed, 'GET', '/systems/revoked/removeServer/Free-llama_13b')).status).toBe(200);
       // a token of a later version, issued offline ahead of time, is accepted too
       const ahead = await signSystemToken(ADMIN, { systemId: 'revoked', scope: 'read', version: 5 });
-      expect((await target.send(ahead, 'GET', '/systems/revoked/getServers')).status).toBe(200);
+      expect((await send(ahead, 'GET', '/systems/revoked/getServers')).status).toBe(200);
     });
 
     it('the registry lists a system once something is written to it, with its number of servers and last change', async () => {
@@ -274,7 +260,7 @@ export function describeTenants(name: string, target: TenantTarget): void {
       expect(await admin('POST', '/systems/doomed/deleteSystem')).toMatchObject({ status: 200, body: { systemId: 'doomed', version: 2 } });
       expect((await listed()).has('doomed')).toBe(false);
       expect((await admin('GET', '/systems/doomed/getServers')).body).toEqual({ servers: [] });
-      expect((await target.send(token, 'GET', '/systems/doomed/getServers')).status).toBe(401);
+      expect((await send(token, 'GET', '/systems/doomed/getServers')).status).toBe(401);
       expect(await admin('POST', '/systems/doomed/deleteSystem')).toMatchObject({ status: 404, body: { message: 'system doomed not found' } });
 
       expect((await admin('POST', '/addAccelerator', { name: 'before-delete', cost: 1 })).status).toBe(200);

@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeAccess } from './access.js';
 import { describeLoad } from './load.js';
-import { describeHttpApi, readState, request, smallSample } from './suite.js';
-import { describeTenants, sendOverHttp } from './tenants.js';
+import { client, smallSample } from '../client.js';
+import { describeHttpApi, readState } from './suite.js';
+import { describeTenants } from './tenants.js';
 import { startWranglerDev, type WranglerDev } from './wrangler-dev.js';
 import { havePrometheus, PROMTOOL } from '../prometheus.js';
 
@@ -52,10 +53,10 @@ describeAccess('the Worker with INFERNO_TOKEN and INFERNO_CORS_ORIGINS', {
   allowedOrigin: ALLOWED_ORIGIN,
 });
 
-describeTenants('the Worker under wrangler dev, with INFERNO_TOKEN', { send: sendOverHttp(() => guarded.url), admin: TOKEN });
+describeTenants('the Worker under wrangler dev, with INFERNO_TOKEN', { call: client(() => guarded.url), admin: TOKEN });
 
 describe('the Worker: many systems', () => {
-  const call = (method: string, path: string, body?: unknown) => request(worker.url, method, path, body);
+  const call = (method: string, path: string, body?: unknown) => client(worker.url)(method, path, body);
 
   it('serves the playground at / as static assets, the same URL as the API', async () => {
     const page = await fetch(new URL('/', worker.url));
@@ -71,7 +72,7 @@ describe('the Worker: many systems', () => {
 
   it('wrangler dev\'s printed address, its live-reload proxy, serves the same Worker', async () => {
     expect(worker.proxyUrl.href).not.toBe(worker.url.href);
-    expect(await request(worker.proxyUrl, 'GET', '/health')).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(await client(worker.proxyUrl)('GET', '/health')).toMatchObject({ status: 200, body: { status: 'ok' } });
     expect(await readState(worker.proxyUrl, '/systems/default')).toEqual(await readState(worker.url, '/systems/default'));
   });
 
@@ -116,7 +117,7 @@ describe('the Worker: GET /metrics', () => {
     fetch(new URL(path, base), { headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
 
   it.skipIf(!HAVE_PROMTOOL)("promtool finds the exposition valid, per system and at the bare path (the default system's)", async () => {
-    expect((await request(worker.url, 'POST', '/systems/metrics-promtool/optimizeOne', smallSample())).status).toBe(200);
+    expect((await client(worker.url)('POST', '/systems/metrics-promtool/optimizeOne', smallSample())).status).toBe(200);
     for (const path of ['/systems/metrics-promtool/metrics', '/metrics']) {
       const response = await metrics(worker.url, path);
       expect(response.status, path).toBe(200);

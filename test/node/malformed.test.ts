@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi, MemorySystemStore } from '../../src/api/index.js';
 import { parseWith, System, SystemDataSchema } from '../../src/core/index.js';
-import { loadNodeMipSolver } from '../../src/highs/load-node.js';
+import { loadNodeMipSolver } from '../../src/node/load-highs.js';
 import { createNodeServer, listen } from '../../src/node/http-server.js';
 import { SAMPLES } from '../../src/samples/index.js';
 import { expectSoundAnswer, extremeRequests, malformedRequest, withinBound, type MalformedRequest } from '../api/malformed-requests.js';

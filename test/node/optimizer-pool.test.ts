@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSystem } from '../../bench/generator.js';
 import { createApi, MemorySystemStore, runFactsOf } from '../../src/api/index.js';
 import { explain, optimize, parseWith, System, SystemDataSchema } from '../../src/core/index.js';
-import { loadNodeMipSolver } from '../../src/highs/load-node.js';
+import { loadNodeMipSolver } from '../../src/node/load-highs.js';
 import { createNodeServer, listen } from '../../src/node/http-server.js';
 import { OptimizerPool, RETRY_AFTER_SECONDS } from '../../src/node/optimizer-pool.js';
 import { SAMPLES } from '../../src/samples/index.js';

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { negotiateFormat } from '../../src/api/exposition.js';
 import { createApi, MemorySystemStore, type ApiMode } from '../../src/api/index.js';
 import { parseWith, SystemDataSchema, type AllocationSolution, type ServerExplanation, type SystemData } from '../../src/core/index.js';
-import { loadNodeMipSolver } from '../../src/highs/load-node.js';
+import { loadNodeMipSolver } from '../../src/node/load-highs.js';
 import { createNodeServer, listen } from '../../src/node/http-server.js';
 import { SAMPLES } from '../../src/samples/index.js';
 import { codeBlocks, dashboardQueries, metricNames } from '../metrics-docs.js';

@@ -1,19 +1,19 @@
 /**
- * The playground end to end: the page is built with Vite, served from a local static server
- * and driven in headless Chromium; what it shows must be what the core computes. Needs
+ * The playground end to end: the page is built with Vite, served by the Node server (as
+ * `npm start` serves it, src/node/static-files.ts) and driven in headless Chromium; what it shows must be what the core computes. Needs
  * Debian's chromium at /usr/bin/chromium (never a downloaded browser); skips without it, fails in CI.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 import { build, mergeConfig } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import playgroundConfig from '../../playground/vite.config.ts';
+import { createApi, MemorySystemStore } from '../../src/api/index.js';
 import {
   explainResult,
   optimize,
@@ -27,7 +27,8 @@ import {
   type SolverSummary,
 } from '../../src/core/index.js';
 import { generateSystem } from '../../bench/generator.js';
-import { loadNodeMipSolver } from '../../src/highs/load-node.js';
+import { createNodeServer, listen } from '../../src/node/http-server.js';
+import { loadNodeMipSolver } from '../../src/node/load-highs.js';
 import { SAMPLES, type SampleName } from '../../src/samples/index.js';
 import { prerequisite } from '../prerequisites.js';
 
@@ -40,27 +41,6 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 /** git-ignored, so that a person can look at the page as the test saw it */
 const SCREENSHOTS = fileURLToPath(new URL('../../dist/screenshots/', import.meta.url));
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.wasm': 'application/wasm',
-};
-
-function serveStatic(root: string): Promise<Server> {
-  const server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
-    const file = resolve(root, `.${path.endsWith('/') ? `${path}index.html` : path}`);
-    if (!file.startsWith(root + sep) || !existsSync(file)) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-  });
-  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
-}
 
 /** The core's own run of a sample (or of SystemData), and its explanation, as the page should show them. */
 function coreRun(sample: SampleName | object, arrivalScale: number, flags: Partial<OptimizerSpec> = {}, mipSolver?: MipSolver) {
@@ -316,8 +296,8 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 90
     temp = mkdtempSync(join(tmpdir(), 'inferno-playground-'));
     const outDir = join(temp, 'site');
     await build(mergeConfig(playgroundConfig, { configFile: false, logLevel: 'warn', build: { outDir, emptyOutDir: true } }));
-    pageServer = await serveStatic(outDir);
-    origin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
+    pageServer = createNodeServer({ api: createApi({ store: new MemorySystemStore() }), staticDir: outDir, log: () => undefined });
+    origin = (await listen(pageServer, '127.0.0.1', 0)).origin;
     context = await chromium.launchPersistentContext(join(temp, 'profile'), {
       executablePath: CHROMIUM,
       headless: true,

@@ -7,7 +7,7 @@ import { formatPercent, formatPlacements, formatReplicaRate } from '../../playgr
 import { reportFile } from '../../playground/report-file.js';
 import { describeRun, explainServers, prepareRun } from '../../playground/report.js';
 import { explainResult, optimize, parseWith, SystemDataSchema, type MipSolver, type OptimizerSpec } from '../../src/core/index.js';
-import { loadNodeMipSolver } from '../../src/highs/load-node.js';
+import { loadNodeMipSolver } from '../../src/node/load-highs.js';
 import { SAMPLES } from '../../src/samples/index.js';
 
 function report(sample: 'small' | 'large', flags: Partial<OptimizerSpec>, arrivalScale: number, mipSolver?: MipSolver) {

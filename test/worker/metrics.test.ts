@@ -72,6 +72,23 @@ describe('GET /metrics on the Worker', () => {
     expect(samplesOf(parseExposition(after), 'inferno_optimizations_total')).toEqual([]);
   });
 
+  it('forgets the last optimization of a deleted system, in this instance and the next; the next optimization is told again', async () => {
+    const small = parseWith(SystemDataSchema, SAMPLES.small);
+    const path = '/systems/metrics-deleted';
+    const lastDurations = async () => lastRunLines(await scrapeText(`${path}/metrics`)).filter((line) => line.startsWith('inferno_last_optimization_duration_seconds'));
+    const optimizeAndDelete = async () => {
+      expect((await call('POST', `${path}/optimizeOne`, small)).status).toBe(200);
+      expect(await lastDurations()).toHaveLength(1);
+      expect(await call('POST', `${path}/deleteSystem`)).toMatchObject({ status: 200, body: { systemId: 'metrics-deleted' } });
+    };
+    await optimizeAndDelete();
+    expect(lastRunLines(await scrapeText(`${path}/metrics`))).toEqual([]);
+    // the same instance stores the next record, its table dropped with the system
+    await optimizeAndDelete();
+    await abortAllDurableObjects();
+    expect(lastRunLines(await scrapeText(`${path}/metrics`))).toEqual([]);
+  });
+
   it('ignores a stored record it cannot read', async () => {
     expect((await call('POST', '/systems/metrics-garbled/optimizeOne', parseWith(SystemDataSchema, SAMPLES.small))).status).toBe(200);
     await runInDurableObject(stub('metrics-garbled'), (_, state) => {

@@ -3,24 +3,19 @@
  * test/http/tenants.ts, then what only a look inside the Durable Objects shows.
  */
 import { abortAllDurableObjects, runInDurableObject } from 'cloudflare:test';
-import { env, exports } from 'cloudflare:workers';
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { SAMPLES } from '../../../src/samples/index.js';
-import { answerBody } from '../../api/access-cases.js';
-import { describeTenants, type Answer } from '../../http/tenants.js';
+import { describeTenants } from '../../http/tenants.js';
+import { call } from '../client.js';
 
 const ADMIN = env.INFERNO_TOKEN as string;
-
-async function send(token: string | undefined, method: string, path: string, body?: unknown): Promise<Answer> {
-  const init: RequestInit = { method, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } };
-  if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
-  const response = await exports.default.fetch(new Request(`http://inferno.test${path}`, init));
-  return { status: response.status, headers: response.headers, body: await answerBody(response, `${method} ${path}`) };
-}
+/** a request with `token` as its bearer token */
+const send = (token: string, method: string, path: string, body?: unknown) => call(method, path, body, token);
 
 const stub = (systemId: string) => env.SYSTEMS.get(env.SYSTEMS.idFromName(systemId));
 
-describeTenants('the Worker inside workerd, with INFERNO_TOKEN', { send, admin: ADMIN });
+describeTenants('the Worker inside workerd, with INFERNO_TOKEN', { call, admin: ADMIN });
 
 // requests with writes, each reported to the registry: slow on a loaded 2-core machine
 describe('inside the Durable Objects', { timeout: 60_000 }, () => {
