@@ -585,20 +585,37 @@ function completeRounding(
 
 /** `assignment` with each server moved to its place in `target` where that fits (a few passes). */
 function movedTowards(servers: readonly Server[], assignment: Assignment, target: Assignment, capacity: ReadonlyMap<string, number>): Assignment {
+  return improved(servers, assignment, capacity, (index, current, fits) => {
+    const parts = target[index];
+    return parts && !samePlace(parts, current) && fits(parts) ? parts : undefined;
+  });
+}
+
+/**
+ * `assignment` with servers moved, a few passes in index order, to the parts `replacement`
+ * offers them; `fits` says whether parts fit in what `capacity` leaves once the server's own
+ * units are freed.
+ */
+function improved(
+  servers: readonly Server[],
+  assignment: Assignment,
+  capacity: ReadonlyMap<string, number>,
+  replacement: (index: number, current: readonly Part[], fits: (parts: readonly Part[]) => boolean) => readonly Part[] | undefined,
+): Assignment {
   const moved = [...assignment];
   const left = new Map(capacity);
   subtract(left, unitsUsed(servers, moved));
   for (let pass = 0; pass < 3; pass++) {
     let changed = false;
-    for (const [index, parts] of target.entries()) {
-      const current = moved[index];
-      if (!parts || !current || samePlace(parts, current)) continue;
+    for (const [index, current] of moved.entries()) {
+      if (!current) continue;
       const freed = partsUnits(current);
-      const needed = partsUnits(parts);
-      if ([...needed].some(([type, units]) => units > (left.get(type) ?? 0) + (freed.get(type) ?? 0))) continue;
+      const fits = (parts: readonly Part[]) => [...partsUnits(parts)].every(([type, units]) => units <= (left.get(type) ?? 0) + (freed.get(type) ?? 0));
+      const next = replacement(index, current, fits);
+      if (!next) continue;
       for (const [type, units] of freed) left.set(type, (left.get(type) ?? 0) + units);
-      subtract(left, needed);
-      moved[index] = parts;
+      subtract(left, partsUnits(next));
+      moved[index] = [...next];
       changed = true;
     }
     if (!changed) break;
@@ -649,30 +666,17 @@ function fewestUnitsFirst(servers: readonly Server[], group: readonly Server[], 
  * a few passes in name order: a better start for the cost stage. Split servers stay as they are.
  */
 function cheaperMoves(servers: readonly Server[], assignment: Assignment, capacity: ReadonlyMap<string, number>): Assignment {
-  const moved = [...assignment];
-  const left = new Map(capacity);
-  subtract(left, unitsUsed(servers, moved));
-  for (let pass = 0; pass < 3; pass++) {
-    let changed = false;
-    for (const [index, server] of servers.entries()) {
-      const parts = moved[index];
-      if (!parts || parts.length !== 1 || parts[0].replicas !== parts[0].candidate.numReplicas) continue;
-      const current = parts[0].candidate;
-      // candidates are in value order: the first that fits is the cheapest
-      const cheaper = server.candidates.find((c) => {
-        if (c.value >= current.value) return false;
-        const freed = c.acceleratorType === current.acceleratorType ? unitsOf(current) : 0;
-        return unitsOf(c) <= (left.get(c.acceleratorType) ?? 0) + freed;
-      });
-      if (!cheaper || cheaper.value >= current.value) continue;
-      left.set(current.acceleratorType, (left.get(current.acceleratorType) ?? 0) + unitsOf(current));
-      left.set(cheaper.acceleratorType, (left.get(cheaper.acceleratorType) ?? 0) - unitsOf(cheaper));
-      moved[index] = [{ candidate: cheaper, replicas: cheaper.numReplicas }];
-      changed = true;
+  return improved(servers, assignment, capacity, (index, parts, fits) => {
+    if (parts.length !== 1 || parts[0].replicas !== parts[0].candidate.numReplicas) return undefined;
+    const current = parts[0].candidate;
+    // candidates are in value order: the first that fits is the cheapest
+    for (const candidate of servers[index].candidates) {
+      if (candidate.value >= current.value) return undefined;
+      const whole = [{ candidate, replicas: candidate.numReplicas }];
+      if (fits(whole)) return whole;
     }
-    if (!changed) break;
-  }
-  return moved;
+    return undefined;
+  });
 }
 
 function giveBestEffort(
