@@ -15,7 +15,9 @@
  * relaxation's solution rounded and completed, whichever is best. The LP relaxation also gives
  * a proven bound, which often shows the start optimal at once; otherwise HiGHS improves the
  * start until the stage's share of the time (or of the iteration budget) is spent, and the stage
- * keeps the better of the two. A stage with no time left keeps its start. At the end the
+ * keeps the better of the two. A stage with no time left keeps its start (the cheaper ones:
+ * little time is spent past the limit); when the limit has passed before the first stage (the
+ * candidates took it), the greedy's answer is given at once. At the end the
  * greedy's answer is compared with the MILP's and the better one is given: more servers within
  * SLO priority by priority, then less value; on a tie, the greedy's.
  *
@@ -147,6 +149,8 @@ interface ServerColumns {
 
 export function solveMilp(candidates: readonly ServerCandidates[], solver: MipSolver, options: MilpOptions): MilpResult {
   const { capacity, heterogeneous } = options;
+  // The limit passed before the MILP began (the candidates took it): the greedy's answer, at once.
+  if (options.now() >= options.deadline) return greedyAnswer(candidates, solver.name, options);
   const servers: Server[] = [];
   for (const s of candidates) {
     const real = s.candidates.filter((c) => c.accelerator !== '');
@@ -270,8 +274,10 @@ export function solveMilp(candidates: readonly ServerCandidates[], solver: MipSo
     return finish(status, kept, better);
   };
 
+  // Past the deadline a stage is skipped: it takes the cheaper starts, so that little time is spent after the limit.
+  const late = () => options.now() >= options.deadline;
   for (const priority of priorities) {
-    assignment = runStage({ kind: 'count', priority }, countStarts(servers, assignment, greedyAssignment, priority, available(capacity, reserved), bestEffort));
+    assignment = runStage({ kind: 'count', priority }, countStarts(servers, assignment, greedyAssignment, priority, available(capacity, reserved), bestEffort, late()));
     counts.set(priority, servedCount(servers, assignment, priority));
     if (!options.delayedBestEffort) {
       const group = servers.filter((server, index) => server.s.priority === priority && !assignment[index]).map((server) => server.s);
@@ -281,7 +287,7 @@ export function solveMilp(candidates: readonly ServerCandidates[], solver: MipSo
   // The greedy's answer may be a better start for the cost stage when it meets every count.
   assignment = runStage({ kind: 'cost' }, [
     { assignment: restrictTo(servers, greedyAssignment, (server) => !bestEffort.has(server.s.server)), from: 'greedy' },
-    { assignment: cheaperMoves(servers, assignment, available(capacity, reserved)), from: 'heuristic' },
+    { assignment: late() ? assignment : cheaperMoves(servers, assignment, available(capacity, reserved)), from: 'heuristic' },
   ]);
   if (options.delayedBestEffort) {
     const unserved = servers.filter((_, index) => !assignment[index]).map((server) => server.s);
@@ -295,10 +301,11 @@ export function solveMilp(candidates: readonly ServerCandidates[], solver: MipSo
   }
   for (const [name, allocation] of bestEffort) allocations.set(name, allocation);
 
-  const milpServed = servedByPriority(servers, allocations, priorities);
-  const greedyServed = servedByPriority(servers, options.greedy, priorities);
-  const milpValue = answerValue(servers, allocations);
-  const greedyValue = answerValue(servers, options.greedy);
+  const served = servers.map((server) => server.s);
+  const milpServed = servedByPriority(served, allocations, priorities);
+  const greedyServed = servedByPriority(served, options.greedy, priorities);
+  const milpValue = answerValue(served, allocations);
+  const greedyValue = answerValue(served, options.greedy);
   const order = compareServed(milpServed, greedyServed);
   const milpWins = order > 0 || (order === 0 && milpValue < greedyValue);
   const statuses = stages.map((stage) => stage.status);
@@ -325,6 +332,34 @@ export function solveMilp(candidates: readonly ServerCandidates[], solver: MipSo
       servedWithinSLO: record(priorities, milpWins ? milpServed : greedyServed),
       greedyServedWithinSLO: record(priorities, greedyServed),
       stages,
+    },
+  };
+}
+
+/**
+ * The greedy's answer, summarised as a MILP whose every stage was skipped for lack of time: each
+ * keeps the greedy's start.
+ */
+function greedyAnswer(candidates: readonly ServerCandidates[], solverName: string, options: MilpOptions): MilpResult {
+  const servers = candidates.filter((s) => s.candidates.some((c) => c.accelerator !== ''));
+  const priorities = [...new Set(servers.map((s) => s.priority))].sort((a, b) => a - b);
+  const served = servedByPriority(servers, options.greedy, priorities);
+  const value = answerValue(servers, options.greedy);
+  const skipped = (stage: string, objective: number): SolverStage => ({ stage, status: 'skipped', start: 'greedy', kept: 'start', objective, ms: 0 });
+  return {
+    allocations: new Map(options.greedy),
+    refusals: options.greedyRefusals,
+    summary: {
+      solver: solverName,
+      formulation: options.heterogeneous ? 'heterogeneous' : 'single',
+      status: 'time-limit',
+      answer: 'greedy',
+      limitedBy: 'time',
+      objective: value,
+      ms: options.now() - options.started,
+      servedWithinSLO: record(priorities, served),
+      greedyServedWithinSLO: record(priorities, served),
+      stages: [...priorities.map((priority, index) => skipped(`priority ${priority}`, served[index])), skipped('cost', value)],
     },
   };
 }
@@ -477,7 +512,7 @@ interface Start {
 /**
  * Starts for the count stage of `priority`: the greedy's answer; and `assignment` with the
  * priority's servers added in what is left (`capacity` less what `assignment` uses), in the
- * greedy's order or fewest units first.
+ * greedy's order or (unless `quick`) fewest units first.
  */
 function countStarts(
   servers: readonly Server[],
@@ -486,6 +521,7 @@ function countStarts(
   priority: number,
   capacity: ReadonlyMap<string, number>,
   bestEffort: ReadonlyMap<string, Allocation>,
+  quick: boolean,
 ): Start[] {
   const left = new Map(capacity);
   subtract(left, unitsUsed(servers, assignment));
@@ -498,7 +534,7 @@ function countStarts(
   return [
     { assignment: restrictTo(servers, greedy, (server) => server.s.priority <= priority && !bestEffort.has(server.s.server)), from: 'greedy' },
     { assignment: withGroup(servers, assignment, assignmentOf(servers, inGreedyOrder)), from: 'heuristic' },
-    { assignment: withGroup(servers, assignment, fewestUnitsFirst(servers, group, left)), from: 'heuristic' },
+    ...(quick ? [] : [{ assignment: withGroup(servers, assignment, fewestUnitsFirst(servers, group, left)), from: 'heuristic' as const }]),
   ];
 }
 
@@ -940,20 +976,20 @@ function placedAllocation(placed: readonly Part[], value: number): Allocation {
 }
 
 /** Servers within SLO per priority (in `priorities` order). */
-function servedByPriority(servers: readonly Server[], allocations: ReadonlyMap<string, Allocation>, priorities: readonly number[]): number[] {
+function servedByPriority(servers: readonly ServerCandidates[], allocations: ReadonlyMap<string, Allocation>, priorities: readonly number[]): number[] {
   const served = new Map<number, number>(priorities.map((p) => [p, 0]));
   for (const server of servers) {
-    const allocation = allocations.get(server.s.server);
-    if (allocation && !allocation.bestEffort) served.set(server.s.priority, (served.get(server.s.priority) ?? 0) + 1);
+    const allocation = allocations.get(server.server);
+    if (allocation && !allocation.bestEffort) served.set(server.priority, (served.get(server.priority) ?? 0) + 1);
   }
   return priorities.map((p) => served.get(p) ?? 0);
 }
 
 /** What both solvers minimise: the value of the allocations within SLO. */
-function answerValue(servers: readonly Server[], allocations: ReadonlyMap<string, Allocation>): number {
+function answerValue(servers: readonly ServerCandidates[], allocations: ReadonlyMap<string, Allocation>): number {
   let value = 0;
   for (const server of servers) {
-    const allocation = allocations.get(server.s.server);
+    const allocation = allocations.get(server.server);
     if (allocation && !allocation.bestEffort) value += allocation.value;
   }
   return value;
