@@ -542,7 +542,8 @@ function countStarts(
  * The LP relaxation's solution as a start. A count stage: the servers it serves integrally keep
  * their place; higher priorities' other servers take their place in `start` (which meets their
  * counts), room made for them where needed; the stage's own servers left out are added
- * fewest units first. The cost stage: `start`'s
+ * fewest units first, then where served servers can move to other types to make room for them
+ * (withRoomMade). The cost stage: `start`'s
  * servers move to their place in the relaxation where it fits, then to cheaper candidates.
  */
 function completeRounding(
@@ -616,6 +617,72 @@ function completeRounding(
   }
   const group = servers.filter((server, index) => server.s.priority === stage.priority && !assignment[index] && !bestEffort.has(server.s.server));
   for (const [index, parts] of fewestUnitsFirst(servers, group, left).entries()) if (parts) assignment[index] = parts;
+  return withRoomMade(servers, assignment, group, left);
+}
+
+/** Checks of a server that might make room, per server of the program, that withRoomMade may take. */
+const ROOM_CHECKS_PER_SERVER = 50;
+
+/**
+ * `assignment` (consumed, with `left` the capacity it leaves) serving more of `group`: where a
+ * server of the group fits nowhere, a served server that holds units of a type it needs moves
+ * to one of its own candidates of another type that fits, when that frees enough. The moved
+ * server stays served, so every count holds. The work is bounded (ROOM_CHECKS_PER_SERVER).
+ */
+function withRoomMade(servers: readonly Server[], assignment: Assignment, group: readonly Server[], left: Map<string, number>): Assignment {
+  const indexOf = new Map(servers.map((server, index) => [server, index]));
+  const whole = (parts: readonly Part[] | undefined) => parts?.length === 1 && parts[0].replicas === parts[0].candidate.numReplicas;
+  // per type, the servers on one whole candidate of it (a server that moved away is skipped when met)
+  const holders = new Map<string, number[]>();
+  const hold = (index: number, type: string) => {
+    const list = holders.get(type);
+    if (list) list.push(index);
+    else holders.set(type, [index]);
+  };
+  for (const [index, parts] of assignment.entries()) if (parts && whole(parts)) hold(index, parts[0].candidate.acceleratorType);
+  const fits = (c: Candidate) => unitsOf(c) <= (left.get(c.acceleratorType) ?? 0);
+  const take = (index: number, c: Candidate) => {
+    left.set(c.acceleratorType, (left.get(c.acceleratorType) ?? 0) - unitsOf(c));
+    assignment[index] = [{ candidate: c, replicas: c.numReplicas }];
+    hold(index, c.acceleratorType);
+  };
+  let checks = ROOM_CHECKS_PER_SERVER * servers.length;
+  for (const server of group) {
+    const index = indexOf.get(server) as number;
+    if (assignment[index]) continue;
+    const options = [...server.candidates].sort((a, b) => unitsOf(a) - unitsOf(b));
+    const direct = options.find(fits);
+    if (direct) {
+      take(index, direct);
+      continue;
+    }
+    for (const c of options) {
+      const type = c.acceleratorType;
+      // Servers on this type move elsewhere, one by one, until the units it needs are free; else they move back.
+      const moved: { other: number; parts: Part[] }[] = [];
+      for (const other of holders.get(type) ?? []) {
+        if (unitsOf(c) <= (left.get(type) ?? 0) || checks-- <= 0) break;
+        const parts = assignment[other];
+        if (!parts || !whole(parts) || parts[0].candidate.acceleratorType !== type) continue;
+        const elsewhere = servers[other].candidates.find((alternative) => alternative.acceleratorType !== type && fits(alternative));
+        if (!elsewhere) continue;
+        left.set(type, (left.get(type) ?? 0) + unitsOf(parts[0].candidate));
+        take(other, elsewhere);
+        moved.push({ other, parts });
+      }
+      if (unitsOf(c) <= (left.get(type) ?? 0)) {
+        take(index, c);
+        break;
+      }
+      for (const { other, parts } of moved.reverse()) {
+        const elsewhere = (assignment[other] as Part[])[0].candidate;
+        left.set(elsewhere.acceleratorType, (left.get(elsewhere.acceleratorType) ?? 0) + unitsOf(elsewhere));
+        left.set(type, (left.get(type) ?? 0) - unitsOf(parts[0].candidate));
+        assignment[other] = parts;
+      }
+      if (checks <= 0) return assignment;
+    }
+  }
   return assignment;
 }
 

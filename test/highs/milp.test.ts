@@ -275,6 +275,32 @@ describe('the MILP within its time limit (injected clock)', () => {
   });
 });
 
+describe("the count stages' own heuristics", () => {
+  // HiGHS that solves relaxations only: a MIP finds nothing beyond the start it is given
+  const relaxationsOnly = (): MipSolver => ({
+    name: mipSolver.name,
+    solve: (model, options) => (options.relaxation ? mipSolver.solve(model, options) : { status: 'interrupted', values: options.start, nodes: 0, lpIterations: 0 }),
+  });
+
+  // Small capacity-bound systems where servers added fewest units first left one or more out
+  // that fit once a served server moved to another accelerator type (it stays served).
+  it.each([
+    [1, 0.5],
+    [9, 0.3],
+    [12, 0.3],
+    [12, 0.5],
+  ])('make room by moving served servers, reaching the relaxation\'s bound without branch and bound (seed %i, capacity × %f)', (seed, capacityFactor) => {
+    const data = parseWith(SystemDataSchema, generateSystem({ servers: 60, seed, capacityFactor }));
+    const { result } = solve(data, { milpSolver: true }, { mipSolver: relaxationsOnly() });
+    const counts = result.solution.summary!.stages.filter((stage) => stage.stage !== 'cost');
+    for (const stage of counts) {
+      expect(stage.bound).toBeDefined();
+      expect(stage.objective).toBe(Math.floor(stage.bound! + 1e-6));
+      expect(stage).toMatchObject({ status: 'optimal', kept: 'start' });
+    }
+  });
+});
+
 describe('a deterministic budget: milpIterationLimit', () => {
   it('gives the same answer on every run, and says that the budget decided it', () => {
     const data = parseWith(SystemDataSchema, generateSystem({ servers: 60, seed: 3, capacityFactor: 0.35 }));
