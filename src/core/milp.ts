@@ -410,7 +410,7 @@ function pricingOf(candidates: readonly Candidate[], current: ReadonlyDeep<Alloc
 
 /** The value of a server's parts: its candidate's own value when it runs on one candidate as sized. */
 function partsValue(parts: readonly Part[], pricing: Pricing): number {
-  if (parts.length === 1 && parts[0].replicas === parts[0].candidate.numReplicas) return parts[0].candidate.value;
+  if (isWhole(parts)) return parts[0].candidate.value;
   let value = pricing.base;
   for (const part of parts) value += (pricing.perReplica.get(part.candidate) ?? 0) * part.replicas;
   for (const group of pricing.current) {
@@ -631,7 +631,6 @@ const ROOM_CHECKS_PER_SERVER = 50;
  */
 function withRoomMade(servers: readonly Server[], assignment: Assignment, group: readonly Server[], left: Map<string, number>): Assignment {
   const indexOf = new Map(servers.map((server, index) => [server, index]));
-  const whole = (parts: readonly Part[] | undefined) => parts?.length === 1 && parts[0].replicas === parts[0].candidate.numReplicas;
   // per type, the servers on one whole candidate of it (a server that moved away is skipped when met)
   const holders = new Map<string, number[]>();
   const hold = (index: number, type: string) => {
@@ -639,7 +638,7 @@ function withRoomMade(servers: readonly Server[], assignment: Assignment, group:
     if (list) list.push(index);
     else holders.set(type, [index]);
   };
-  for (const [index, parts] of assignment.entries()) if (parts && whole(parts)) hold(index, parts[0].candidate.acceleratorType);
+  for (const [index, parts] of assignment.entries()) if (parts && isWhole(parts)) hold(index, parts[0].candidate.acceleratorType);
   const fits = (c: Candidate) => unitsOf(c) <= (left.get(c.acceleratorType) ?? 0);
   const take = (index: number, c: Candidate) => {
     left.set(c.acceleratorType, (left.get(c.acceleratorType) ?? 0) - unitsOf(c));
@@ -663,7 +662,7 @@ function withRoomMade(servers: readonly Server[], assignment: Assignment, group:
       for (const other of holders.get(type) ?? []) {
         if (unitsOf(c) <= (left.get(type) ?? 0) || checks-- <= 0) break;
         const parts = assignment[other];
-        if (!parts || !whole(parts) || parts[0].candidate.acceleratorType !== type) continue;
+        if (!parts || !isWhole(parts) || parts[0].candidate.acceleratorType !== type) continue;
         const elsewhere = servers[other].candidates.find((alternative) => alternative.acceleratorType !== type && fits(alternative));
         if (!elsewhere) continue;
         left.set(type, (left.get(type) ?? 0) + unitsOf(parts[0].candidate));
@@ -684,6 +683,11 @@ function withRoomMade(servers: readonly Server[], assignment: Assignment, group:
     }
   }
   return assignment;
+}
+
+/** Whether a server's parts are one candidate as sized (not split, not fewer replicas). */
+function isWhole(parts: readonly Part[]): boolean {
+  return parts.length === 1 && parts[0].replicas === parts[0].candidate.numReplicas;
 }
 
 /** `assignment` with each server moved to its place in `target` where that fits (a few passes). */
@@ -770,7 +774,7 @@ function fewestUnitsFirst(servers: readonly Server[], group: readonly Server[], 
  */
 function cheaperMoves(servers: readonly Server[], assignment: Assignment, capacity: ReadonlyMap<string, number>): Assignment {
   return improved(servers, assignment, capacity, (index, parts, fits) => {
-    if (parts.length !== 1 || parts[0].replicas !== parts[0].candidate.numReplicas) return undefined;
+    if (!isWhole(parts)) return undefined;
     const current = parts[0].candidate;
     // candidates are in value order: the first that fits is the cheapest
     for (const candidate of servers[index].candidates) {
@@ -998,7 +1002,7 @@ function readAssignment(layout: Layout, values: readonly number[], size: number)
 }
 
 function allocationOf(parts: readonly Part[], pricing: Pricing, heterogeneous: boolean): Allocation {
-  if (!heterogeneous || (parts.length === 1 && parts[0].replicas === parts[0].candidate.numReplicas)) {
+  if (!heterogeneous || isWhole(parts)) {
     return { ...parts[0].candidate, bestEffort: false };
   }
   return placedAllocation(parts, partsValue(parts, pricing));
