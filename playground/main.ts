@@ -8,6 +8,7 @@
  * servers and export its input and solution when asked.
  */
 import type { OptimizerSpec, SaturationPolicy, ServerExplanation } from '../src/core/index.js';
+import { MAX_MILP_ITERATIONS } from '../src/core/limits.js';
 import { isSampleName, SAMPLES, type SampleName } from '../src/samples/index.js';
 import { capacityChart, costChart, headroomChart } from './charts.js';
 import { curlInline, curlWithFile, serverUrlFor } from './curl.js';
@@ -39,6 +40,8 @@ const problemList = byId('problems');
 const warningList = byId('warnings');
 const fileNotes = byId('file-notes');
 const flagsForm = byId<HTMLFormElement>('flags');
+const iterationLimitInput = flagsForm.elements.namedItem('milpIterationLimit') as HTMLInputElement;
+const iterationLimitProblem = byId('iteration-limit-problem');
 const scaleInput = byId<HTMLInputElement>('scale');
 const scaleValue = byId<HTMLOutputElement>('scale-value');
 const runButton = byId<HTMLButtonElement>('run');
@@ -200,7 +203,27 @@ function readFlags(): OptimizerFlags {
     saturationPolicy: (form.namedItem('saturationPolicy') as HTMLSelectElement).value as SaturationPolicy,
     // What the schema takes: 0 (the default) to 3600 seconds.
     milpTimeLimit: Number.isFinite(limit) ? Math.min(3600, Math.max(0, limit)) : 0,
+    // Run waits until the field is valid (flagsProblem).
+    milpIterationLimit: Number(iterationLimitInput.value),
   };
+}
+
+/** What is wrong with the flags as the controls set them (a budget the schema refuses), if anything. */
+function flagsProblem(): string | undefined {
+  const { validity } = iterationLimitInput;
+  if (validity.badInput || validity.stepMismatch) return 'milpIterationLimit: must be a whole number';
+  if (validity.rangeUnderflow) return 'milpIterationLimit: must not be negative';
+  if (validity.rangeOverflow) return `milpIterationLimit: must be at most ${MAX_MILP_ITERATIONS}`;
+  return undefined;
+}
+
+/** Shows what is wrong with the flags beside the field; Run waits until it is fixed. */
+function checkFlags(): void {
+  const problem = flagsProblem();
+  iterationLimitProblem.hidden = problem === undefined;
+  iterationLimitProblem.textContent = problem ?? '';
+  iterationLimitInput.setAttribute('aria-invalid', String(problem !== undefined));
+  updateRunButton();
 }
 
 function setFlags(spec: OptimizerSpec): void {
@@ -208,6 +231,8 @@ function setFlags(spec: OptimizerSpec): void {
   for (const name of BOOLEAN_FLAGS) (form.namedItem(name) as HTMLInputElement).checked = spec[name];
   (form.namedItem('saturationPolicy') as HTMLSelectElement).value = spec.saturationPolicy;
   (form.namedItem('milpTimeLimit') as HTMLInputElement).value = String(spec.milpTimeLimit);
+  iterationLimitInput.value = String(spec.milpIterationLimit);
+  checkFlags();
 }
 
 /** The slider moves in powers of two, so that ×0.5 and ×2 sit equally far from ×1. */
@@ -222,11 +247,13 @@ function formatScale(scale: number): string {
 // Runs
 
 function updateRunButton(): void {
-  runButton.disabled = running !== undefined || loading;
+  runButton.disabled = running !== undefined || loading || flagsProblem() !== undefined;
 }
 
 /** Starts a run of the document as it is; a run in flight is superseded. */
 async function startRun(): Promise<void> {
+  // The slider may ask while a flag is wrong: the field says what to fix.
+  if (flagsProblem() !== undefined) return;
   cancelRun(false);
   clearTimeout(sliderTimer);
   const started = performance.now();
@@ -333,7 +360,7 @@ async function showReport(run: { worker: OptimizerWorker; report: RunReport }): 
   }, report.options);
   // Another run, or another document, while the first page came.
   if (shown !== run) return;
-  renderSolverSummary(solverSummary, report.summary, report.totalCost, report.milpTimeLimit);
+  renderSolverSummary(solverSummary, report.summary, report.totalCost, report.milpTimeLimit, report.flags.milpIterationLimit);
   resultsNote.textContent = describeReport(report);
   results.dataset.arrivalScale = String(report.arrivalScale);
   results.classList.remove('empty');
@@ -481,6 +508,7 @@ scaleInput.addEventListener('input', () => {
   clearTimeout(sliderTimer);
   sliderTimer = setTimeout(() => void startRun(), SLIDER_DELAY);
 });
+iterationLimitInput.addEventListener('input', checkFlags);
 flagsForm.addEventListener('change', () => {
   if (!shown) return;
   const flags = readFlags();
@@ -506,5 +534,6 @@ copyCurl.addEventListener('click', () => {
 
 // Only the Vite dev server has hot module replacement: it is not the REST server.
 serverUrl.value = serverUrlFor(document.baseURI, import.meta.hot !== undefined);
+iterationLimitInput.max = String(MAX_MILP_ITERATIONS);
 watchScroll(results.querySelector<HTMLElement>('.scroll-box')!);
 loadSample('small');

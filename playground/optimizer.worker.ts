@@ -3,7 +3,7 @@
  * the page stays responsive while a large system is optimized. It keeps its last run, so that
  * the explanation of a server and the exports are computed when the page asks for them.
  */
-import { OptimizationError, optimize, type OptimizeResult, type OptimizerSpec, type System } from '../src/core/index.js';
+import { OptimizationError, optimize, type MilpProgress, type OptimizeResult, type OptimizerSpec, type System } from '../src/core/index.js';
 import { readDocument } from './document.js';
 import { loadBrowserMipSolver } from './highs.js';
 import type { RunProgress, WorkerRequest, WorkerResponse } from './protocol.js';
@@ -14,6 +14,9 @@ import { queryRows } from './table-query.js';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
+/** ms between two MILP progress messages of one stage: HiGHS reports far more often than anyone reads */
+const MILP_PROGRESS_INTERVAL = 100;
+
 /** this worker's run: the page asks for its rows, explanations and exports */
 let lastRun: { run: PreparedRun; result: OptimizeResult; described: DescribedRun } | undefined;
 
@@ -21,9 +24,17 @@ let lastRun: { run: PreparedRun; result: OptimizeResult; described: DescribedRun
 async function optimizeSystem(system: System, spec: OptimizerSpec, progress: (progress: RunProgress) => void): Promise<OptimizeResult> {
   if (spec.milpSolver) progress({ stage: 'loading-solver' });
   const mipSolver = spec.milpSolver ? await loadBrowserMipSolver() : undefined;
-  progress({ stage: 'optimizing', solver: spec.milpSolver ? 'milp' : spec.unlimited ? 'unlimited' : 'greedy' });
-  // When the core reports MILP progress (#11), pass it on here as RunProgress.milp.
-  return optimize(system, spec, { mipSolver, now: () => performance.now() });
+  const solver = spec.milpSolver ? 'milp' : spec.unlimited ? 'unlimited' : 'greedy';
+  progress({ stage: 'optimizing', solver });
+  // The first report of each MILP stage is passed on, then at most one per interval.
+  let last = { stage: '', at: Number.NEGATIVE_INFINITY };
+  const onProgress = (milp: MilpProgress) => {
+    const at = performance.now();
+    if (milp.stage === last.stage && at - last.at < MILP_PROGRESS_INTERVAL) return;
+    last = { stage: milp.stage, at };
+    progress({ stage: 'optimizing', solver, milp });
+  };
+  return optimize(system, spec, { mipSolver, now: () => performance.now(), onProgress });
 }
 
 async function handle(request: WorkerRequest): Promise<WorkerResponse> {

@@ -16,10 +16,10 @@ export function progressText(progress: RunProgress): string {
       const solver = progress.solver ? ` (${SOLVER_NAMES[progress.solver]})` : '';
       const { milp } = progress;
       if (!milp) return `Optimizing${solver}…`;
-      const parts = [milp.stage];
-      if (milp.incumbent !== undefined) parts.push(`best so far ${formatCost(milp.incumbent)}`);
-      if (milp.gap !== undefined) parts.push(`gap ${formatPercent(milp.gap)}`);
-      return `Optimizing${solver}: ${parts.join(', ')}…`;
+      // A count stage's objective is servers within SLO; the cost stage's, the total value.
+      const best = milp.stage === 'cost' ? `best value so far ${formatCost(milp.incumbent)}` : `best so far ${milp.incumbent} within SLO`;
+      const gap = milp.gap === undefined ? '' : `, gap ${formatPercent(milp.gap)}`;
+      return `Optimizing${solver}: ${milp.stage} (stage ${milp.stageNumber} of ${milp.stageCount}), ${best}${gap}…`;
     }
   }
 }

@@ -6,7 +6,7 @@
  * The page gives every run a worker of its own and terminates it when the run is superseded
  * (a new run, another document) or cancelled, so that a superseded run can never answer.
  */
-import type { OptimizerSpec, Placement, ServerExplanation, SolverKind, SolverSummary } from '../src/core/index.js';
+import type { MilpProgress, OptimizerSpec, Placement, ServerExplanation, SolverKind, SolverSummary } from '../src/core/index.js';
 import type { CombinedFiles, LoadedFile } from './input-files.js';
 import type { FilterOptions, RowQuery, RowsPage } from './table-query.js';
 
@@ -14,7 +14,10 @@ import type { FilterOptions, RowQuery, RowsPage } from './table-query.js';
  * The optimizer flags the page's controls set; they override the document's optimizerData,
  * whose other fields the run keeps.
  */
-export type OptimizerFlags = Pick<OptimizerSpec, 'unlimited' | 'heterogeneous' | 'milpSolver' | 'delayedBestEffort' | 'saturationPolicy' | 'milpTimeLimit'>;
+export type OptimizerFlags = Pick<
+  OptimizerSpec,
+  'unlimited' | 'heterogeneous' | 'milpSolver' | 'delayedBestEffort' | 'saturationPolicy' | 'milpTimeLimit' | 'milpIterationLimit'
+>;
 
 /** What the run of a worker can be asked to write out, as JSON text: the page's report, the solution, the input. */
 export type ExportKind = 'report' | 'solution' | 'system';
@@ -45,21 +48,13 @@ export type WorkerResponse =
 export type RunStage = 'reading' | 'loading-solver' | 'optimizing' | 'reporting';
 
 /**
- * Where a run is. `milp` is the seam for the core's MILP progress callback (#11): when the
- * core reports its stage, best solution so far and gap, the worker passes them on here and the
- * page shows them; until then a run reports only its own stages.
+ * Where a run is: its own stage and, during a MILP, what the core's progress callback last
+ * reported (the MILP's stage, its best solution so far and the gap to the proven bound).
  */
 export interface RunProgress {
   stage: RunStage;
   solver?: SolverKind;
-  milp?: {
-    /** the MILP's own stage, e.g. "priority 1" */
-    stage: string;
-    /** value of the best solution found so far, cents per hour */
-    incumbent?: number;
-    /** relative gap between the incumbent and the best bound */
-    gap?: number;
-  };
+  milp?: MilpProgress;
 }
 
 /** A syntax or schema problem in the document (or a warning), at the line (1-based) it concerns. */

@@ -12,9 +12,10 @@ const STATUS_CLASSES: Record<SolverSummary['status'], string> = {
 
 /**
  * Shows `summary` in `box`, or hides the box when the answer carries none. `totalCost` (cents
- * per hour) is the run's, beside which the objective is explained. `timeLimit`: seconds.
+ * per hour) is the run's, beside which the objective is explained. `timeLimit`: seconds;
+ * `iterationLimit`: simplex iterations (0: none).
  */
-export function renderSolverSummary(box: HTMLElement, summary: SolverSummary | undefined, totalCost = 0, timeLimit = 0): void {
+export function renderSolverSummary(box: HTMLElement, summary: SolverSummary | undefined, totalCost = 0, timeLimit = 0, iterationLimit = 0): void {
   box.hidden = !summary;
   if (!summary) {
     box.replaceChildren();
@@ -51,7 +52,14 @@ export function renderSolverSummary(box: HTMLElement, summary: SolverSummary | u
     ...(summary.limitedBy === 'time'
       ? [
           h('p', { class: 'note warn', data: { testid: 'time-limit-note' } }, [
-            `Stopped at the time limit (${timeLimit} s): the answer is the best found by then, so another run, or another machine, may give another one. A longer milpTimeLimit lets it finish.`,
+            `Stopped at the time limit (${timeLimit} s): the answer is the best found by then, so another run, or another machine, may give another one. A longer milpTimeLimit lets it finish; a milpIterationLimit gives the same answer on every run.`,
+          ]),
+        ]
+      : []),
+    ...(summary.limitedBy === 'iterations'
+      ? [
+          h('p', { class: 'note', data: { testid: 'iteration-limit-note' } }, [
+            `Stopped at the iteration limit (${iterationLimit} simplex iterations): the answer is the best found within them, the same on every run.`,
           ]),
         ]
       : []),

@@ -15,7 +15,9 @@
  * relaxation's solution rounded and completed, whichever is best. The LP relaxation also gives
  * a proven bound, which often shows the start optimal at once; otherwise HiGHS improves the
  * start until the stage's share of the time (or of the iteration budget) is spent, and the stage
- * keeps the better of the two. A stage with no time left keeps its start. At the end the
+ * keeps the better of the two. A stage with no time left keeps its start (the cheaper ones:
+ * little time is spent past the limit); when the limit has passed before the first stage (the
+ * candidates took it), the greedy's answer is given at once. At the end the
  * greedy's answer is compared with the MILP's and the better one is given: more servers within
  * SLO priority by priority, then less value; on a tie, the greedy's.
  *
@@ -147,6 +149,8 @@ interface ServerColumns {
 
 export function solveMilp(candidates: readonly ServerCandidates[], solver: MipSolver, options: MilpOptions): MilpResult {
   const { capacity, heterogeneous } = options;
+  // The limit passed before the MILP began (the candidates took it): the greedy's answer, at once.
+  if (options.now() >= options.deadline) return greedyAnswer(candidates, solver.name, options);
   const servers: Server[] = [];
   for (const s of candidates) {
     const real = s.candidates.filter((c) => c.accelerator !== '');
@@ -270,8 +274,10 @@ export function solveMilp(candidates: readonly ServerCandidates[], solver: MipSo
     return finish(status, kept, better);
   };
 
+  // Past the deadline a stage is skipped: it takes the cheaper starts, so that little time is spent after the limit.
+  const late = () => options.now() >= options.deadline;
   for (const priority of priorities) {
-    assignment = runStage({ kind: 'count', priority }, countStarts(servers, assignment, greedyAssignment, priority, available(capacity, reserved), bestEffort));
+    assignment = runStage({ kind: 'count', priority }, countStarts(servers, assignment, greedyAssignment, priority, available(capacity, reserved), bestEffort, late()));
     counts.set(priority, servedCount(servers, assignment, priority));
     if (!options.delayedBestEffort) {
       const group = servers.filter((server, index) => server.s.priority === priority && !assignment[index]).map((server) => server.s);
@@ -281,7 +287,7 @@ export function solveMilp(candidates: readonly ServerCandidates[], solver: MipSo
   // The greedy's answer may be a better start for the cost stage when it meets every count.
   assignment = runStage({ kind: 'cost' }, [
     { assignment: restrictTo(servers, greedyAssignment, (server) => !bestEffort.has(server.s.server)), from: 'greedy' },
-    { assignment: cheaperMoves(servers, assignment, available(capacity, reserved)), from: 'heuristic' },
+    { assignment: late() ? assignment : cheaperMoves(servers, assignment, available(capacity, reserved)), from: 'heuristic' },
   ]);
   if (options.delayedBestEffort) {
     const unserved = servers.filter((_, index) => !assignment[index]).map((server) => server.s);
@@ -295,10 +301,11 @@ export function solveMilp(candidates: readonly ServerCandidates[], solver: MipSo
   }
   for (const [name, allocation] of bestEffort) allocations.set(name, allocation);
 
-  const milpServed = servedByPriority(servers, allocations, priorities);
-  const greedyServed = servedByPriority(servers, options.greedy, priorities);
-  const milpValue = answerValue(servers, allocations);
-  const greedyValue = answerValue(servers, options.greedy);
+  const served = servers.map((server) => server.s);
+  const milpServed = servedByPriority(served, allocations, priorities);
+  const greedyServed = servedByPriority(served, options.greedy, priorities);
+  const milpValue = answerValue(served, allocations);
+  const greedyValue = answerValue(served, options.greedy);
   const order = compareServed(milpServed, greedyServed);
   const milpWins = order > 0 || (order === 0 && milpValue < greedyValue);
   const statuses = stages.map((stage) => stage.status);
@@ -325,6 +332,34 @@ export function solveMilp(candidates: readonly ServerCandidates[], solver: MipSo
       servedWithinSLO: record(priorities, milpWins ? milpServed : greedyServed),
       greedyServedWithinSLO: record(priorities, greedyServed),
       stages,
+    },
+  };
+}
+
+/**
+ * The greedy's answer, summarised as a MILP whose every stage was skipped for lack of time: each
+ * keeps the greedy's start.
+ */
+function greedyAnswer(candidates: readonly ServerCandidates[], solverName: string, options: MilpOptions): MilpResult {
+  const servers = candidates.filter((s) => s.candidates.some((c) => c.accelerator !== ''));
+  const priorities = [...new Set(servers.map((s) => s.priority))].sort((a, b) => a - b);
+  const served = servedByPriority(servers, options.greedy, priorities);
+  const value = answerValue(servers, options.greedy);
+  const skipped = (stage: string, objective: number): SolverStage => ({ stage, status: 'skipped', start: 'greedy', kept: 'start', objective, ms: 0 });
+  return {
+    allocations: new Map(options.greedy),
+    refusals: options.greedyRefusals,
+    summary: {
+      solver: solverName,
+      formulation: options.heterogeneous ? 'heterogeneous' : 'single',
+      status: 'time-limit',
+      answer: 'greedy',
+      limitedBy: 'time',
+      objective: value,
+      ms: options.now() - options.started,
+      servedWithinSLO: record(priorities, served),
+      greedyServedWithinSLO: record(priorities, served),
+      stages: [...priorities.map((priority, index) => skipped(`priority ${priority}`, served[index])), skipped('cost', value)],
     },
   };
 }
@@ -375,7 +410,7 @@ function pricingOf(candidates: readonly Candidate[], current: ReadonlyDeep<Alloc
 
 /** The value of a server's parts: its candidate's own value when it runs on one candidate as sized. */
 function partsValue(parts: readonly Part[], pricing: Pricing): number {
-  if (parts.length === 1 && parts[0].replicas === parts[0].candidate.numReplicas) return parts[0].candidate.value;
+  if (isWhole(parts)) return parts[0].candidate.value;
   let value = pricing.base;
   for (const part of parts) value += (pricing.perReplica.get(part.candidate) ?? 0) * part.replicas;
   for (const group of pricing.current) {
@@ -477,7 +512,7 @@ interface Start {
 /**
  * Starts for the count stage of `priority`: the greedy's answer; and `assignment` with the
  * priority's servers added in what is left (`capacity` less what `assignment` uses), in the
- * greedy's order or fewest units first.
+ * greedy's order or (unless `quick`) fewest units first.
  */
 function countStarts(
   servers: readonly Server[],
@@ -486,6 +521,7 @@ function countStarts(
   priority: number,
   capacity: ReadonlyMap<string, number>,
   bestEffort: ReadonlyMap<string, Allocation>,
+  quick: boolean,
 ): Start[] {
   const left = new Map(capacity);
   subtract(left, unitsUsed(servers, assignment));
@@ -498,7 +534,7 @@ function countStarts(
   return [
     { assignment: restrictTo(servers, greedy, (server) => server.s.priority <= priority && !bestEffort.has(server.s.server)), from: 'greedy' },
     { assignment: withGroup(servers, assignment, assignmentOf(servers, inGreedyOrder)), from: 'heuristic' },
-    { assignment: withGroup(servers, assignment, fewestUnitsFirst(servers, group, left)), from: 'heuristic' },
+    ...(quick ? [] : [{ assignment: withGroup(servers, assignment, fewestUnitsFirst(servers, group, left)), from: 'heuristic' as const }]),
   ];
 }
 
@@ -506,7 +542,8 @@ function countStarts(
  * The LP relaxation's solution as a start. A count stage: the servers it serves integrally keep
  * their place; higher priorities' other servers take their place in `start` (which meets their
  * counts), room made for them where needed; the stage's own servers left out are added
- * fewest units first. The cost stage: `start`'s
+ * fewest units first, then where served servers can move to other types to make room for them
+ * (withRoomMade). The cost stage: `start`'s
  * servers move to their place in the relaxation where it fits, then to cheaper candidates.
  */
 function completeRounding(
@@ -580,25 +617,112 @@ function completeRounding(
   }
   const group = servers.filter((server, index) => server.s.priority === stage.priority && !assignment[index] && !bestEffort.has(server.s.server));
   for (const [index, parts] of fewestUnitsFirst(servers, group, left).entries()) if (parts) assignment[index] = parts;
+  return withRoomMade(servers, assignment, group, left);
+}
+
+/** Checks of a server that might make room, per server of the program, that withRoomMade may take. */
+const ROOM_CHECKS_PER_SERVER = 50;
+
+/**
+ * `assignment` (consumed, with `left` the capacity it leaves) serving more of `group`: where a
+ * server of the group fits nowhere, a served server that holds units of a type it needs moves
+ * to one of its own candidates of another type that fits, when that frees enough. The moved
+ * server stays served, so every count holds. The work is bounded (ROOM_CHECKS_PER_SERVER).
+ */
+function withRoomMade(servers: readonly Server[], assignment: Assignment, group: readonly Server[], left: Map<string, number>): Assignment {
+  const indexOf = new Map(servers.map((server, index) => [server, index]));
+  // per type, the servers on one whole candidate of it (a server that moved away is skipped when met)
+  const holders = new Map<string, number[]>();
+  const hold = (index: number, type: string) => {
+    const list = holders.get(type);
+    if (list) list.push(index);
+    else holders.set(type, [index]);
+  };
+  for (const [index, parts] of assignment.entries()) if (parts && isWhole(parts)) hold(index, parts[0].candidate.acceleratorType);
+  const fits = (c: Candidate) => unitsOf(c) <= (left.get(c.acceleratorType) ?? 0);
+  const take = (index: number, c: Candidate) => {
+    left.set(c.acceleratorType, (left.get(c.acceleratorType) ?? 0) - unitsOf(c));
+    assignment[index] = [{ candidate: c, replicas: c.numReplicas }];
+    hold(index, c.acceleratorType);
+  };
+  let checks = ROOM_CHECKS_PER_SERVER * servers.length;
+  for (const server of group) {
+    const index = indexOf.get(server) as number;
+    if (assignment[index]) continue;
+    const options = [...server.candidates].sort((a, b) => unitsOf(a) - unitsOf(b));
+    const direct = options.find(fits);
+    if (direct) {
+      take(index, direct);
+      continue;
+    }
+    for (const c of options) {
+      const type = c.acceleratorType;
+      // Servers on this type move elsewhere, one by one, until the units it needs are free; else they move back.
+      const moved: { other: number; parts: Part[] }[] = [];
+      for (const other of holders.get(type) ?? []) {
+        if (unitsOf(c) <= (left.get(type) ?? 0) || checks-- <= 0) break;
+        const parts = assignment[other];
+        if (!parts || !isWhole(parts) || parts[0].candidate.acceleratorType !== type) continue;
+        const elsewhere = servers[other].candidates.find((alternative) => alternative.acceleratorType !== type && fits(alternative));
+        if (!elsewhere) continue;
+        left.set(type, (left.get(type) ?? 0) + unitsOf(parts[0].candidate));
+        take(other, elsewhere);
+        moved.push({ other, parts });
+      }
+      if (unitsOf(c) <= (left.get(type) ?? 0)) {
+        take(index, c);
+        break;
+      }
+      for (const { other, parts } of moved.reverse()) {
+        const elsewhere = (assignment[other] as Part[])[0].candidate;
+        left.set(elsewhere.acceleratorType, (left.get(elsewhere.acceleratorType) ?? 0) + unitsOf(elsewhere));
+        left.set(type, (left.get(type) ?? 0) - unitsOf(parts[0].candidate));
+        assignment[other] = parts;
+      }
+      if (checks <= 0) return assignment;
+    }
+  }
   return assignment;
+}
+
+/** Whether a server's parts are one candidate as sized (not split, not fewer replicas). */
+function isWhole(parts: readonly Part[]): boolean {
+  return parts.length === 1 && parts[0].replicas === parts[0].candidate.numReplicas;
 }
 
 /** `assignment` with each server moved to its place in `target` where that fits (a few passes). */
 function movedTowards(servers: readonly Server[], assignment: Assignment, target: Assignment, capacity: ReadonlyMap<string, number>): Assignment {
+  return improved(servers, assignment, capacity, (index, current, fits) => {
+    const parts = target[index];
+    return parts && !samePlace(parts, current) && fits(parts) ? parts : undefined;
+  });
+}
+
+/**
+ * `assignment` with servers moved, a few passes in index order, to the parts `replacement`
+ * offers them; `fits` says whether parts fit in what `capacity` leaves once the server's own
+ * units are freed.
+ */
+function improved(
+  servers: readonly Server[],
+  assignment: Assignment,
+  capacity: ReadonlyMap<string, number>,
+  replacement: (index: number, current: readonly Part[], fits: (parts: readonly Part[]) => boolean) => readonly Part[] | undefined,
+): Assignment {
   const moved = [...assignment];
   const left = new Map(capacity);
   subtract(left, unitsUsed(servers, moved));
   for (let pass = 0; pass < 3; pass++) {
     let changed = false;
-    for (const [index, parts] of target.entries()) {
-      const current = moved[index];
-      if (!parts || !current || samePlace(parts, current)) continue;
+    for (const [index, current] of moved.entries()) {
+      if (!current) continue;
       const freed = partsUnits(current);
-      const needed = partsUnits(parts);
-      if ([...needed].some(([type, units]) => units > (left.get(type) ?? 0) + (freed.get(type) ?? 0))) continue;
+      const fits = (parts: readonly Part[]) => [...partsUnits(parts)].every(([type, units]) => units <= (left.get(type) ?? 0) + (freed.get(type) ?? 0));
+      const next = replacement(index, current, fits);
+      if (!next) continue;
       for (const [type, units] of freed) left.set(type, (left.get(type) ?? 0) + units);
-      subtract(left, needed);
-      moved[index] = parts;
+      subtract(left, partsUnits(next));
+      moved[index] = [...next];
       changed = true;
     }
     if (!changed) break;
@@ -649,30 +773,17 @@ function fewestUnitsFirst(servers: readonly Server[], group: readonly Server[], 
  * a few passes in name order: a better start for the cost stage. Split servers stay as they are.
  */
 function cheaperMoves(servers: readonly Server[], assignment: Assignment, capacity: ReadonlyMap<string, number>): Assignment {
-  const moved = [...assignment];
-  const left = new Map(capacity);
-  subtract(left, unitsUsed(servers, moved));
-  for (let pass = 0; pass < 3; pass++) {
-    let changed = false;
-    for (const [index, server] of servers.entries()) {
-      const parts = moved[index];
-      if (!parts || parts.length !== 1 || parts[0].replicas !== parts[0].candidate.numReplicas) continue;
-      const current = parts[0].candidate;
-      // candidates are in value order: the first that fits is the cheapest
-      const cheaper = server.candidates.find((c) => {
-        if (c.value >= current.value) return false;
-        const freed = c.acceleratorType === current.acceleratorType ? unitsOf(current) : 0;
-        return unitsOf(c) <= (left.get(c.acceleratorType) ?? 0) + freed;
-      });
-      if (!cheaper || cheaper.value >= current.value) continue;
-      left.set(current.acceleratorType, (left.get(current.acceleratorType) ?? 0) + unitsOf(current));
-      left.set(cheaper.acceleratorType, (left.get(cheaper.acceleratorType) ?? 0) - unitsOf(cheaper));
-      moved[index] = [{ candidate: cheaper, replicas: cheaper.numReplicas }];
-      changed = true;
+  return improved(servers, assignment, capacity, (index, parts, fits) => {
+    if (!isWhole(parts)) return undefined;
+    const current = parts[0].candidate;
+    // candidates are in value order: the first that fits is the cheapest
+    for (const candidate of servers[index].candidates) {
+      if (candidate.value >= current.value) return undefined;
+      const whole = [{ candidate, replicas: candidate.numReplicas }];
+      if (fits(whole)) return whole;
     }
-    if (!changed) break;
-  }
-  return moved;
+    return undefined;
+  });
 }
 
 function giveBestEffort(
@@ -891,7 +1002,7 @@ function readAssignment(layout: Layout, values: readonly number[], size: number)
 }
 
 function allocationOf(parts: readonly Part[], pricing: Pricing, heterogeneous: boolean): Allocation {
-  if (!heterogeneous || (parts.length === 1 && parts[0].replicas === parts[0].candidate.numReplicas)) {
+  if (!heterogeneous || isWhole(parts)) {
     return { ...parts[0].candidate, bestEffort: false };
   }
   return placedAllocation(parts, partsValue(parts, pricing));
@@ -936,20 +1047,20 @@ function placedAllocation(placed: readonly Part[], value: number): Allocation {
 }
 
 /** Servers within SLO per priority (in `priorities` order). */
-function servedByPriority(servers: readonly Server[], allocations: ReadonlyMap<string, Allocation>, priorities: readonly number[]): number[] {
+function servedByPriority(servers: readonly ServerCandidates[], allocations: ReadonlyMap<string, Allocation>, priorities: readonly number[]): number[] {
   const served = new Map<number, number>(priorities.map((p) => [p, 0]));
   for (const server of servers) {
-    const allocation = allocations.get(server.s.server);
-    if (allocation && !allocation.bestEffort) served.set(server.s.priority, (served.get(server.s.priority) ?? 0) + 1);
+    const allocation = allocations.get(server.server);
+    if (allocation && !allocation.bestEffort) served.set(server.priority, (served.get(server.priority) ?? 0) + 1);
   }
   return priorities.map((p) => served.get(p) ?? 0);
 }
 
 /** What both solvers minimise: the value of the allocations within SLO. */
-function answerValue(servers: readonly Server[], allocations: ReadonlyMap<string, Allocation>): number {
+function answerValue(servers: readonly ServerCandidates[], allocations: ReadonlyMap<string, Allocation>): number {
   let value = 0;
   for (const server of servers) {
-    const allocation = allocations.get(server.s.server);
+    const allocation = allocations.get(server.server);
     if (allocation && !allocation.bestEffort) value += allocation.value;
   }
   return value;

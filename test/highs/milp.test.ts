@@ -182,11 +182,29 @@ describe('the MILP within its time limit (injected clock)', () => {
   const large = tightSample('large', 1 / 8);
   const spec = { milpSolver: true, heterogeneous: true, saturationPolicy: 'PriorityExhaustive' as const, milpTimeLimit: 5 };
 
-  it('when the candidates take the whole limit, every stage is skipped and the answer is still at least the greedy, truthfully summarised', () => {
+  /** HiGHS, counting the times it is asked; `first` runs before the first solve. */
+  function countingSolver(first: () => void = () => {}): { solver: MipSolver; calls: () => number } {
+    let calls = 0;
+    const solver: MipSolver = {
+      name: mipSolver.name,
+      solve: (model, options) => {
+        if (calls++ === 0) first();
+        return mipSolver.solve(model, options);
+      },
+    };
+    return { solver, calls: () => calls };
+  }
+
+  it("when the candidates take the whole limit, the answer is the greedy's at once, every stage skipped, truthfully summarised", () => {
     // started at 0; the greedy starts at 6000 and takes no time: the 5 s limit is over
-    const { result } = solve(large, spec, { now: clockReading(0, 6000) });
+    const highs = countingSolver();
+    const { result } = solve(large, spec, { now: clockReading(0, 6000), mipSolver: highs.solver });
     const greedy = solve(large, { ...spec, milpSolver: false }).result;
+    // no time spent past the limit on HiGHS or on starts for it
+    expect(highs.calls()).toBe(0);
+    expect(result.solution.allocations).toEqual(greedy.solution.allocations);
     const summary = result.solution.summary!;
+    expect(summary).toMatchObject({ answer: 'greedy', objective: sloValue(greedy) });
     expect(summary.stages.map((stage) => stage.status)).toEqual(['skipped', 'skipped', 'skipped', 'skipped']);
     expect(summary).toMatchObject({ status: 'time-limit', limitedBy: 'time', ms: 6000 });
     // no bound was proved, so none is given
@@ -200,6 +218,22 @@ describe('the MILP within its time limit (injected clock)', () => {
     // servedWithinSLO counts what the answer serves
     expect(summaryServed(result)).toEqual(servedByPriority(result));
     expect(summaryServed(result).reduce((a, b) => a + b)).toBeGreaterThan(0);
+  });
+
+  it('when the limit passes while a stage builds and relaxes its program, HiGHS is asked no more and the later stages are skipped', () => {
+    let clock = 0;
+    // the first program (built, then its LP relaxation solved) takes the clock past the 5 s limit
+    const highs = countingSolver(() => (clock = 6000));
+    const { result } = solve(large, spec, { now: () => clock, mipSolver: highs.solver });
+    const greedy = solve(large, { ...spec, milpSolver: false }).result;
+    expect(highs.calls()).toBe(1);
+    const summary = result.solution.summary!;
+    expect(summary).toMatchObject({ status: 'time-limit', limitedBy: 'time' });
+    // the first stage may still be proved optimal by its relaxation: it ran
+    expect(summary.stages[0].status).not.toBe('skipped');
+    expect(summary.stages.slice(1).map((stage) => stage.status)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(compareLexicographically(servedByPriority(result), servedByPriority(greedy))).toBeGreaterThanOrEqual(0);
+    expect(summaryServed(result)).toEqual(servedByPriority(result));
   });
 
   it("adds the greedy's own time to the limit", () => {
@@ -238,6 +272,32 @@ describe('the MILP within its time limit (injected clock)', () => {
     expect(checkpoints).toBeLessThanOrEqual(11);
     for (const stage of summary.stages.filter((s) => s.status === 'time-limit')) expect(stage.kept).toBe('start');
     expect(compareLexicographically(servedByPriority(result), servedByPriority(greedy))).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe("the count stages' own heuristics", () => {
+  // HiGHS that solves relaxations only: a MIP finds nothing beyond the start it is given
+  const relaxationsOnly = (): MipSolver => ({
+    name: mipSolver.name,
+    solve: (model, options) => (options.relaxation ? mipSolver.solve(model, options) : { status: 'interrupted', values: options.start, nodes: 0, lpIterations: 0 }),
+  });
+
+  // Small capacity-bound systems where servers added fewest units first left one or more out
+  // that fit once a served server moved to another accelerator type (it stays served).
+  it.each([
+    [1, 0.5],
+    [9, 0.3],
+    [12, 0.3],
+    [12, 0.5],
+  ])('make room by moving served servers, reaching the relaxation\'s bound without branch and bound (seed %i, capacity × %f)', (seed, capacityFactor) => {
+    const data = parseWith(SystemDataSchema, generateSystem({ servers: 60, seed, capacityFactor }));
+    const { result } = solve(data, { milpSolver: true }, { mipSolver: relaxationsOnly() });
+    const counts = result.solution.summary!.stages.filter((stage) => stage.stage !== 'cost');
+    for (const stage of counts) {
+      expect(stage.bound).toBeDefined();
+      expect(stage.objective).toBe(Math.floor(stage.bound! + 1e-6));
+      expect(stage).toMatchObject({ status: 'optimal', kept: 'start' });
+    }
   });
 });
 

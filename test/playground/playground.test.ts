@@ -545,7 +545,7 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 90
     expect(await page.getByTestId('run-status').textContent()).toBe('Running the MILP solver…');
     // Run is disabled: the focus went to Cancel, not to nowhere.
     expect(await isFocused(page, 'cancel')).toBe(true);
-    await expect.poll(() => page.getByTestId('busy-stage').textContent()).toMatch(/^(Loading the MILP solver|Optimizing \(MILP \(HiGHS\)\))…$/);
+    await expect.poll(() => page.getByTestId('busy-stage').textContent()).toMatch(/^(Loading the MILP solver|Optimizing \(MILP \(HiGHS\)\))(: .*)?…$/);
     await expect.poll(async () => Number.parseFloat((await page.getByTestId('busy-elapsed').textContent()) ?? '')).toBeGreaterThan(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'playground-busy.png') });
 
@@ -597,6 +597,81 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 90
     expect(await page.getByTestId('run-status').textContent()).toBe('Run stopped: the system data changed.');
     expect(await runs(page)).toBe(before + 1);
     await page.getByTestId('flag-heterogeneous').uncheck();
+    await page.getByTestId('flag-milpSolver').uncheck();
+  });
+
+  it("shows the MILP's stage, best solution so far and gap in the busy box while it works, as the core reports them", { timeout: 180_000 }, async () => {
+    // the large sample as it comes, whatever the tests before did to the document
+    await page.getByTestId('sample').selectOption('small');
+    await page.getByTestId('sample').selectOption('large');
+    await page.waitForSelector('[data-testid="run"]:not([disabled])');
+    await page.getByTestId('flag-heterogeneous').uncheck();
+    await page.getByTestId('flag-milpSolver').check();
+    // to the end, however busy the machine: every stage reports at least once
+    await page.getByTestId('flag-milpTimeLimit').fill('600');
+    const before = await runs(page);
+    // Every text the busy box shows, however briefly: the test does not depend on when it looks.
+    await page.getByTestId('busy-stage').evaluate((element) => {
+      type Observer = new (callback: () => void) => { observe(target: unknown, options: object): void };
+      const scope = globalThis as unknown as { MutationObserver: Observer; busyTexts: string[] };
+      const texts: string[] = [];
+      scope.busyTexts = texts;
+      new scope.MutationObserver(() => texts.push(element.textContent ?? '')).observe(element, { childList: true, characterData: true, subtree: true });
+    });
+    await runAndWait(page, before + 1);
+    const texts = await page.evaluate(() => (globalThis as unknown as { busyTexts: string[] }).busyTexts);
+    const milp = texts.filter((text) => text.startsWith('Optimizing (MILP (HiGHS)): '));
+    // the large sample has three priorities: three count stages and the cost stage, in order
+    const stages = [...new Set(milp.map((text) => /^Optimizing \(MILP \(HiGHS\)\): (.+?) \(stage/.exec(text)?.[1]))];
+    expect(stages).toEqual(['priority 1', 'priority 2', 'priority 3', 'cost']);
+    expect(milp.some((text) => /^Optimizing \(MILP \(HiGHS\)\): priority 1 \(stage 1 of 4\), best so far \d+ within SLO, gap \d+(\.\d+)?%…$/.test(text))).toBe(true);
+    expect(milp.some((text) => /^Optimizing \(MILP \(HiGHS\)\): cost \(stage 4 of 4\), best value so far \d+(\.\d+)?, gap \d+(\.\d+)?%…$/.test(text))).toBe(true);
+    expect(await page.getByTestId('solver-summary').getAttribute('data-status')).toBe('optimal');
+    await page.getByTestId('flag-milpTimeLimit').fill('0');
+    await page.getByTestId('flag-milpSolver').uncheck();
+  });
+
+  it('offers milpIterationLimit, checks it, and gives it to the solver: the answer is the core\'s with the same budget, every run', { timeout: 180_000 }, async () => {
+    const mipSolver = await loadNodeMipSolver();
+    // the large sample as it comes, whatever the tests before did to the document
+    await page.getByTestId('sample').selectOption('small');
+    await page.getByTestId('sample').selectOption('large');
+    await page.waitForSelector('[data-testid="run"]:not([disabled])');
+    await page.getByTestId('flag-heterogeneous').uncheck();
+    await page.getByTestId('flag-milpSolver').check();
+    // the time limit must not bind first, in the page or in Node
+    await page.getByTestId('flag-milpTimeLimit').fill('600');
+    const field = page.getByTestId('flag-milpIterationLimit');
+    const problem = page.getByTestId('iteration-limit-problem');
+    for (const [value, message] of [
+      ['1.5', 'milpIterationLimit: must be a whole number'],
+      ['-3', 'milpIterationLimit: must not be negative'],
+      ['2000000000', 'milpIterationLimit: must be at most 1000000000'],
+    ]) {
+      await field.fill(value);
+      expect(await problem.textContent()).toBe(message);
+      expect(await problem.isVisible()).toBe(true);
+      expect(await field.getAttribute('aria-invalid')).toBe('true');
+      expect(await page.getByTestId('run').isDisabled()).toBe(true);
+    }
+    await field.fill('100');
+    expect(await problem.isHidden()).toBe(true);
+    expect(await field.getAttribute('aria-invalid')).toBe('false');
+    const before = await runs(page);
+    await runAndWait(page, before + 1);
+    const core = coreRun('large', 1, { milpSolver: true, milpTimeLimit: 600, milpIterationLimit: 100 }, mipSolver);
+    const summary = core.result.solution.summary;
+    expect(summary).toMatchObject({ status: 'iteration-limit', limitedBy: 'iterations' });
+    await expectPageShowsCore(page, 'large', 1, {}, mipSolver, core);
+    await expectSummaryShowsCore(page, summary);
+    expect(await page.getByTestId('iteration-limit-note').textContent()).toMatch(/^Stopped at the iteration limit \(100 simplex iterations\).*the same on every run/);
+    // the downloaded system, what curl sends, carries the budget
+    const download = page.waitForEvent('download');
+    await page.getByTestId('download-system').click();
+    const system = JSON.parse(readFileSync((await (await download).path())!, 'utf8'));
+    expect(system.system.optimizerData.optimizer).toMatchObject({ milpSolver: true, milpIterationLimit: 100 });
+    await field.fill('0');
+    await page.getByTestId('flag-milpTimeLimit').fill('0');
     await page.getByTestId('flag-milpSolver').uncheck();
   });
 

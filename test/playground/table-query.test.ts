@@ -81,10 +81,18 @@ describe('the busy state', () => {
   it("says the run's stage, and the MILP's stage, incumbent and gap once the core reports them", () => {
     expect(progressText({ stage: 'reading' })).toBe('Reading the system data…');
     expect(progressText({ stage: 'optimizing', solver: 'greedy' })).toBe('Optimizing (greedy)…');
-    expect(progressText({ stage: 'optimizing', solver: 'milp', milp: { stage: 'priority 2', incumbent: 1234.5, gap: 0.0125 } })).toBe(
-      'Optimizing (MILP (HiGHS)): priority 2, best so far 1234.5, gap 1.25%…',
+    const milp = { stageNumber: 2, stageCount: 4, elapsedMs: 1500 };
+    // a count stage's objective is servers, the cost stage's a value
+    expect(progressText({ stage: 'optimizing', solver: 'milp', milp: { ...milp, stage: 'priority 2', incumbent: 298, bound: 298.83, gap: 0.0028 } })).toBe(
+      'Optimizing (MILP (HiGHS)): priority 2 (stage 2 of 4), best so far 298 within SLO, gap 0.28%…',
     );
-    expect(progressText({ stage: 'optimizing', solver: 'milp', milp: { stage: 'priority 1' } })).toBe('Optimizing (MILP (HiGHS)): priority 1…');
+    expect(progressText({ stage: 'optimizing', solver: 'milp', milp: { ...milp, stageNumber: 4, stage: 'cost', incumbent: 1234.567, bound: 1219.1, gap: 0.0125 } })).toBe(
+      'Optimizing (MILP (HiGHS)): cost (stage 4 of 4), best value so far 1234.57, gap 1.25%…',
+    );
+    // no bound proved yet: no gap
+    expect(progressText({ stage: 'optimizing', solver: 'milp', milp: { ...milp, stage: 'priority 1', stageNumber: 1, incumbent: 9 } })).toBe(
+      'Optimizing (MILP (HiGHS)): priority 1 (stage 1 of 4), best so far 9 within SLO…',
+    );
     expect(elapsedText(0)).toBe('0.0 s');
     expect(elapsedText(12_345)).toBe('12.3 s');
   });
