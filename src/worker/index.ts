@@ -58,8 +58,7 @@ async function bodyOf(request: Request): Promise<Uint8Array | null> {
   }
 }
 
-async function forward(request: Request, grant: Grant, env: Env): Promise<Response> {
-  const url = new URL(request.url);
+async function forward(request: Request, url: URL, grant: Grant, env: Env): Promise<Response> {
   const { systemId, path } = systemPath(url.pathname);
   if (grant.systemId !== undefined && grant.systemId !== systemId) {
     throw new ApiError(403, `this token opens system ${grant.systemId} only, not ${systemId}`);
@@ -74,10 +73,11 @@ async function forward(request: Request, grant: Grant, env: Env): Promise<Respon
 }
 
 function route(request: Request, grant: Grant, env: Env): Promise<Response> {
-  if (SERVICE_PATHS.has(new URL(request.url).pathname)) return serviceApi(env).handle(request, grant);
+  const url = new URL(request.url);
+  if (SERVICE_PATHS.has(url.pathname)) return serviceApi(env).handle(request, grant);
   // errorResponse: a bad system id is a 400, another system than the token's a 403, a body
   // over the limit a 413, a failed Durable Object a JSON 500
-  return forward(request, grant, env).catch(errorResponse);
+  return forward(request, url, grant, env).catch(errorResponse);
 }
 
 /** Who may call, from the secret and vars; throws when INFERNO_CORS_ORIGINS is not a list of origins. */
