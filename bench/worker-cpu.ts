@@ -45,12 +45,12 @@ export interface WorkerCase {
 
 export interface WorkerMeasurement {
   /** main-thread CPU ms and wall ms from workerd's start to its first accepted connection */
-  coldStart: { cpuMs: number; wallMs: number; emptyCpuMs: number; emptyWallMs: number };
+  coldStart: { cpuMs: number; wallMs: number; emptyCpuMs: number; emptyWallMs: number; emptyWithWasmCpuMs: number };
   cases: WorkerCase[];
 }
 
 const USAGE = 'usage: npx tsx bench/worker-cpu.ts [--runs N] [--profile-dir DIR] [--json]';
-const PROFILED_RUNS = 20;
+const PROFILED_RUNS = 50;
 const WARMUP_RUNS = 5;
 const SAMPLING_INTERVAL_US = 100;
 
@@ -244,17 +244,27 @@ async function measureCase(bundle: Bundle, name: string, milpSolver: boolean, ru
 export async function measureWorker(runs: number, profileDir?: string): Promise<WorkerMeasurement> {
   const bundle = bundleWorker();
   const empty = emptyBundle(bundle.compatibilityDate);
+  const emptyWithWasm = emptyBundle(bundle.compatibilityDate, bundle);
   try {
     const cold = await startWorkerd(bundle);
     await cold.stop();
     const baseline = await startWorkerd(empty);
     await baseline.stop();
-    const coldStart = { cpuMs: cold.startCpuNs / 1e6, wallMs: cold.startWallMs, emptyCpuMs: baseline.startCpuNs / 1e6, emptyWallMs: baseline.startWallMs };
+    const withWasm = await startWorkerd(emptyWithWasm);
+    await withWasm.stop();
+    const coldStart = {
+      cpuMs: cold.startCpuNs / 1e6,
+      wallMs: cold.startWallMs,
+      emptyCpuMs: baseline.startCpuNs / 1e6,
+      emptyWallMs: baseline.startWallMs,
+      emptyWithWasmCpuMs: withWasm.startCpuNs / 1e6,
+    };
     const cases = [await measureCase(bundle, 'large', false, runs, profileDir), await measureCase(bundle, 'large-milp', true, runs, profileDir)];
     return { coldStart, cases };
   } finally {
     bundle.remove();
     empty.remove();
+    emptyWithWasm.remove();
   }
 }
 
@@ -283,7 +293,7 @@ export function splitTable(m: WorkerMeasurement): string {
 function workerTables(m: WorkerMeasurement): string {
   const { coldStart: c } = m;
   return [
-    `cold start: ${c.cpuMs.toFixed(1)} ms CPU, ${c.wallMs.toFixed(0)} ms wall (an empty Worker: ${c.emptyCpuMs.toFixed(1)} ms CPU, ${c.emptyWallMs.toFixed(0)} ms wall)`,
+    `cold start: ${c.cpuMs.toFixed(1)} ms CPU, ${c.wallMs.toFixed(0)} ms wall (an empty Worker: ${c.emptyCpuMs.toFixed(1)} ms CPU, ${c.emptyWallMs.toFixed(0)} ms wall; with HiGHS's wasm, unused: ${c.emptyWithWasmCpuMs.toFixed(1)} ms CPU)`,
     '',
     '| case | first request CPU ms | first request wall ms | warm runs | warm CPU ms, median (min–max) | warm wall ms, median (min–max) |',
     '|:--|--:|--:|--:|--:|--:|',

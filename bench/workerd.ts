@@ -5,7 +5,7 @@
  * storage in a directory of its own.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -50,17 +50,20 @@ export function bundleWorker(): Bundle {
 
 /**
  * A Worker that answers every request at once, with the same Durable Object classes (empty):
- * the part of a cold start that is workerd's own, whatever the script.
+ * the part of a cold start that is workerd's own, whatever the script. With `wasmOf`, that
+ * bundle's wasm modules come along, unused: what compiling them at start costs.
  */
-export function emptyBundle(compatibilityDate: string): Bundle {
+export function emptyBundle(compatibilityDate: string, wasmOf?: Bundle): Bundle {
   const dir = mkdtempSync(join(tmpdir(), 'inferno-bench-empty-'));
+  const wasm = wasmOf?.wasm ?? [];
+  for (const file of wasm) copyFileSync(join((wasmOf as Bundle).dir, file), join(dir, file));
   writeFileSync(
     join(dir, 'index.js'),
     "import { DurableObject } from 'cloudflare:workers';\n" +
       'export class SystemObject extends DurableObject {}\nexport class SystemRegistry extends DurableObject {}\n' +
       "export default { fetch: () => new Response('ok') };\n",
   );
-  return { dir, entry: 'index.js', wasm: [], compatibilityDate, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, entry: 'index.js', wasm, compatibilityDate, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** workerd's configuration (Cap'n Proto text): wrangler.toml's Durable Objects, storage on disk. */
