@@ -32,12 +32,15 @@ const FLOAT32_ROUNDING_LIMIT = 2 ** 128 - 2 ** 103;
  * Maps each key of `input` onto the key of the schema it names, ignoring case, and drops the
  * rest. As in Go, a later key overwrites an earlier one naming the same field, and null leaves it.
  */
-function canonicalKeys(input: unknown, byLowerCase: ReadonlyMap<string, string>): unknown {
+function canonicalKeys(input: unknown, byLowerCase: ReadonlyMap<string, string>, canonical: ReadonlySet<string>): unknown {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) return input;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(input)) {
-    const canonical = byLowerCase.get(key.toLowerCase());
-    if (canonical !== undefined && value !== null) out[canonical] = value;
+  // Object.keys and a lookup of the key as written first: no [key, value] pair and no
+  // lower-cased copy per key for the usual input, whose keys are spelled as the schema's
+  for (const key of Object.keys(input)) {
+    const field = canonical.has(key) ? key : byLowerCase.get(key.toLowerCase());
+    const value = (input as Record<string, unknown>)[key];
+    if (field !== undefined && value !== null) out[field] = value;
   }
   return out;
 }
@@ -45,7 +48,10 @@ function canonicalKeys(input: unknown, byLowerCase: ReadonlyMap<string, string>)
 /** An object schema that reads keys case-insensitively and defaults to its zero value. */
 export function goObject<S extends z.ZodRawShape>(shape: S) {
   const byLowerCase = new Map(Object.keys(shape).map((key) => [key.toLowerCase(), key]));
-  return z.preprocess((input) => canonicalKeys(input, byLowerCase), z.object(shape));
+  const canonical = new Set(Object.keys(shape));
+  // a key as written is its own field only if no other field has the same letters
+  if (byLowerCase.size !== canonical.size) throw new Error(`fields that differ only in case: ${Object.keys(shape).join(', ')}`);
+  return z.preprocess((input) => canonicalKeys(input, byLowerCase, canonical), z.object(shape));
 }
 
 const name = () => z.string().default('');
