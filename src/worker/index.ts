@@ -8,7 +8,7 @@
  * own; the object then checks its version against the lowest one it accepts. No request costs
  * a round trip more than the one to its system.
  */
-import { createApi, MemorySystemStore, parseCorsOrigins, withAccess, type AccessOptions, type Api, type Grant } from '../api/index.js';
+import { createApi, MemorySystemStore, parseCorsOrigins, withAccess, type AccessOptions, type Api, type FetchHandler, type Grant } from '../api/index.js';
 import { ApiError, errorResponse } from '../api/errors.js';
 import { readBody } from '../api/request-body.js';
 import type { Env } from './env.js';
@@ -86,11 +86,27 @@ function accessOf(env: Env): AccessOptions {
   return { token: env.INFERNO_TOKEN || undefined, systemTokens: true, corsOrigins: parseCorsOrigins(env.INFERNO_CORS_ORIGINS ?? '') };
 }
 
+/**
+ * The front handler of `env`, made once per isolate: the token's digest and the CORS origins
+ * are worked out from env once, not on every request. A bad INFERNO_CORS_ORIGINS throws here,
+ * and nothing is kept.
+ */
+const frontHandlers = new WeakMap<Env, FetchHandler>();
+
+function frontOf(env: Env): FetchHandler {
+  let handler = frontHandlers.get(env);
+  if (!handler) {
+    handler = withAccess((routed, grant) => route(routed, grant, env), accessOf(env));
+    frontHandlers.set(env, handler);
+  }
+  return handler;
+}
+
 export default {
   async fetch(request, env): Promise<Response> {
     let response: Response;
     try {
-      response = await withAccess((routed, grant) => route(routed, grant, env), accessOf(env))(request);
+      response = await frontOf(env)(request);
     } catch (error) {
       // a bad INFERNO_CORS_ORIGINS: a logged 500 on every request
       response = errorResponse(error);
