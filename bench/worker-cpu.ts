@@ -16,7 +16,7 @@
  *   its stack (PARTS), in ms per request. Sampled time is the thread's time in JavaScript and
  *   what it calls, so it adds up to about the CPU ms.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -313,6 +313,7 @@ async function main(args: string[]): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
   const measured = await measureWorker(runs, profileDir);
   process.stdout.write(json ? `${JSON.stringify({ date: new Date().toISOString(), ...measured }, null, 2)}\n` : `${workerTables(measured)}\n`);
   return 0;
