@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { SAMPLES } from '../src/samples/index.js';
 import type { BrowserMeasurement } from './browser.js';
 import type { CoreMeasurement } from './measure-core.js';
+import type { ParseMeasurement } from './measure-parse.js';
+import { splitTable, type WorkerMeasurement } from './worker-cpu.js';
 import { generateSystem, type GeneratorOptions } from './generator.js';
 
 /** One line of the table. Fields a kind of measurement cannot give stay undefined. */
@@ -35,8 +37,12 @@ export interface Row {
   /** the fastest and slowest run (cli row) */
   minMs?: number;
   maxMs?: number;
-  /** Worker cases: median CPU ms of workerd per request (an upper bound: HTTP included) */
+  /** Worker cases: CPU ms of workerd's main thread per request (bench/README.md): the median, the fastest and the slowest run */
   cpuMs?: number;
+  cpuMinMs?: number;
+  cpuMaxMs?: number;
+  /** parse+validate case: ms of one optimization of the same system */
+  optimizeMs?: number;
   /** Browser case: the core's median ms on the same system, as `inferno-edge optimize --stats` reports it */
   cliMs?: number;
   /** Browser case: the longest a key press waited for the page's main thread during the runs (0: under 16) */
@@ -69,6 +75,7 @@ interface Settings {
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 const SYSTEMS_DIR = `${RESULTS_DIR}systems/`;
 const MEASURE_CORE = fileURLToPath(new URL('./measure-core.ts', import.meta.url));
+const MEASURE_PARSE = fileURLToPath(new URL('./measure-parse.ts', import.meta.url));
 const WORKER_CPU = fileURLToPath(new URL('./worker-cpu.ts', import.meta.url));
 const BROWSER = fileURLToPath(new URL('./browser.ts', import.meta.url));
 /** Debian's chromium; never a downloaded browser */
@@ -114,37 +121,77 @@ function coreCase(name: string, data: () => unknown, settings: Settings): BenchC
   };
 }
 
-interface WorkerTiming {
-  wallMs: number;
-  cpuMs: number;
-}
-
 /**
- * The large sample's /optimizeOne on the Worker under wrangler dev, warm, for its own spec
- * (greedy) and with milpSolver: bench/worker-cpu.ts measures, this reads its JSON.
+ * The large sample's /optimizeOne on the Worker (workerd alone on the deployed bundle), for
+ * its own spec (greedy) and with milpSolver: bench/worker-cpu.ts measures in a child process,
+ * these rows read its JSON. Cold start, each case's first request, then its warm runs.
  */
-function workerCases(settings: Settings): BenchCase[] {
-  let results: { case: string; runs: number; warm: WorkerTiming }[] | undefined;
-  const measured = () => {
-    results ??= JSON.parse(
-      execFileSync(process.execPath, [...process.execArgv, WORKER_CPU, '--runs', String(settings.maxRuns), '--json'], {
+function workerCases(settings: Settings, measured: { worker?: WorkerMeasurement }): BenchCase[] {
+  const measure = () =>
+    (measured.worker ??= JSON.parse(
+      execFileSync(process.execPath, [...process.execArgv, WORKER_CPU, '--runs', String(settings.maxRuns * 2), '--json'], {
         encoding: 'utf8',
         maxBuffer: 16 * 1024 * 1024,
         stdio: ['ignore', 'pipe', 'inherit'],
       }),
-    ).results;
-    return results as { case: string; runs: number; warm: WorkerTiming }[];
-  };
+    ) as WorkerMeasurement);
   const large = SAMPLES.large as { system: { serverData: { servers: unknown[] }; acceleratorData: { accelerators: unknown[] } } };
   const servers = large.system.serverData.servers.length;
   const candidates = servers * large.system.acceleratorData.accelerators.length;
-  return [0, 1].map((index) => ({
-    name: index === 0 ? 'worker-large (greedy)' : 'worker-large (milp)',
-    measure(): Row {
-      const result = measured()[index];
-      return { case: `worker: ${result.case}`, servers, candidates, runs: result.runs, medianMs: result.warm.wallMs, cpuMs: result.warm.cpuMs };
+  const cold: BenchCase = {
+    name: 'worker: cold start',
+    measure: () => {
+      const { coldStart } = measure();
+      const baseline = `an empty Worker: ${coldStart.emptyCpuMs.toFixed(1)}, with HiGHS's wasm: ${coldStart.emptyWithWasmCpuMs.toFixed(1)} CPU ms`;
+      return { case: `worker: cold start (${baseline})`, servers: 0, candidates: 0, runs: 1, medianMs: coldStart.wallMs, cpuMs: coldStart.cpuMs };
     },
-  }));
+  };
+  const rows = [0, 1].flatMap((index): BenchCase[] => {
+    const label = index === 0 ? 'large (greedy)' : 'large (milp)';
+    return [
+      {
+        name: `worker: ${label}, first request`,
+        measure: () => {
+          const c = measure().cases[index];
+          return { case: `worker: ${label}, first request`, servers, candidates, runs: 1, medianMs: c.firstWallMs, cpuMs: c.firstCpuMs };
+        },
+      },
+      {
+        name: `worker: ${label}`,
+        measure: () => {
+          const c = measure().cases[index];
+          return { case: `worker: ${label}`, servers, candidates, runs: c.runs, medianMs: c.wallMs.median, minMs: c.wallMs.min, maxMs: c.wallMs.max, cpuMs: c.cpuMs.median, cpuMinMs: c.cpuMs.min, cpuMaxMs: c.cpuMs.max };
+        },
+      },
+    ];
+  });
+  return [cold, ...rows];
+}
+
+/** Reading the largest body by servers against optimizing it: JSON.parse + validation of the indented 10,000-server system, in a child process. */
+function parseCase(settings: Settings): BenchCase {
+  const name = 'gen-10000-indented';
+  return {
+    name: `parse+validate: ${name}`,
+    measure() {
+      const file = `${SYSTEMS_DIR}${name}.json`;
+      writeFileSync(file, `${JSON.stringify(generateSystem({ seed: SEED, servers: 10_000 }), null, 2)}\n`);
+      const m = JSON.parse(
+        execFileSync(process.execPath, [...process.execArgv, MEASURE_PARSE, file, String(settings.maxRuns), String(settings.budgetMs)], {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'inherit'],
+        }),
+      ) as ParseMeasurement;
+      return {
+        case: `parse+validate: ${name} (${(m.bytes / 1e6).toFixed(1)} MB)`,
+        servers: m.servers,
+        candidates: 0,
+        runs: m.runs,
+        medianMs: m.parseMs + m.validateMs,
+        optimizeMs: m.optimizeMs,
+      };
+    },
+  };
 }
 
 /**
@@ -238,7 +285,7 @@ function capacityBoundMilp(servers: number, settings: Settings): BenchCase {
   }, settings);
 }
 
-function benchCases(settings: Settings): BenchCase[] {
+function benchCases(settings: Settings, measured: { worker?: WorkerMeasurement }): BenchCase[] {
   const q = settings.quick;
   return [
     coreCase('sample-small', () => SAMPLES.small, settings),
@@ -252,8 +299,9 @@ function benchCases(settings: Settings): BenchCase[] {
     generated(q ? 'gen-10-small-out' : 'gen-100-small-out', { servers: q ? 10 : 100, smallOutTokens: true }, settings),
     capacityBoundMilp(1000, settings),
     ...(q ? [] : [capacityBoundMilp(5000, settings), capacityBoundMilp(10000, settings)]),
+    ...(q ? [] : [parseCase(settings)]),
     cliCase(settings),
-    ...workerCases(settings),
+    ...workerCases(settings, measured),
     ...browserCase(q ? 1000 : 10_000, settings),
   ];
 }
@@ -278,6 +326,7 @@ function table(rows: readonly Row[]): string {
     'peak RSS MB',
     'heap Δ MB',
     'CPU ms',
+    'optimize ms',
     'CLI ms',
     'input delay ms',
     'within SLO (greedy)',
@@ -297,7 +346,8 @@ function table(rows: readonly Row[]): string {
     fixed(row.bestEffort, 0),
     fixed(row.peakRssMB, 0),
     fixed(row.heapDeltaMB, 1),
-    fixed(row.cpuMs, 1),
+    row.cpuMinMs === undefined || row.cpuMaxMs === undefined ? fixed(row.cpuMs, 1) : `${fixed(row.cpuMs, 1)} (${fixed(row.cpuMinMs, 1)}–${fixed(row.cpuMaxMs, 1)})`,
+    fixed(row.optimizeMs, 0),
     fixed(row.cliMs, 1),
     fixed(row.inputDelayMs, 0),
     row.withinSLO === undefined ? '-' : `${row.withinSLO} (${row.greedyWithinSLO})`,
@@ -328,7 +378,8 @@ function main(args: string[]): number {
   mkdirSync(SYSTEMS_DIR, { recursive: true });
 
   const rows: Row[] = [];
-  for (const benchCase of benchCases(settings)) {
+  const measured: { worker?: WorkerMeasurement } = {};
+  for (const benchCase of benchCases(settings, measured)) {
     if (!json) process.stderr.write(`${benchCase.name}...\n`);
     rows.push(benchCase.measure());
   }
@@ -339,9 +390,11 @@ function main(args: string[]): number {
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,
     rows: rows.map((row) => ({ ...row, usPerCandidate: usPerCandidate(row) })),
+    worker: measured.worker,
   };
   writeFileSync(`${RESULTS_DIR}latest.json`, `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(json ? `${JSON.stringify(results, null, 2)}\n` : `${table(rows)}\n`);
+  const split = measured.worker ? `\n\nWorker CPU split:\n\n${splitTable(measured.worker)}` : '';
+  process.stdout.write(json ? `${JSON.stringify(results, null, 2)}\n` : `${table(rows)}${split}\n`);
   return 0;
 }
 

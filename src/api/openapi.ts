@@ -39,11 +39,11 @@ import {
   WhatIfResultSchema,
   type ApiMode,
 } from '../core/index.js';
-import packageJson from '../../package.json' with { type: 'json' };
 import { OPEN_PATHS, type AccessLevel } from './access.js';
 import { MetricsTextSchema } from './metrics.js';
 import type { Route } from './route.js';
 import { DEFAULT_SYSTEM_ID, SYSTEM_ID_RULE } from './system-id.js';
+import { VERSION } from './version.js';
 import {
   ImportedSchema,
   IssuedTokenSchema,
@@ -184,7 +184,7 @@ function operation(route: Route): JsonSchema {
         description:
           '400 invalid input or over a limit (issues name the fields), 401 no, a wrong or a revoked bearer ' +
           'token (when the server has one), 403 a token that does not open this system or verb, 404 unknown ' +
-          `name, verb or system, 405 wrong method, 413 body over ${MAX_BODY_BYTES / 2 ** 20} MB, 409 the system changed while it was being ` +
+          `name, verb or system, 405 wrong method, 413 body over ${MAX_BODY_BYTES} bytes, 409 the system changed while it was being ` +
           'optimized, 422 the optimization cannot be done, 500 a bug, 503 too many optimizations at once ' +
           '(Retry-After says when to try again)',
         content: jsonContent(`Error${OUTPUT_SUFFIX}`),
@@ -230,7 +230,7 @@ export function buildOpenApiDocument(
     openapi: '3.1.0',
     info: {
       title: 'inferno-edge',
-      version: packageJson.version,
+      version: VERSION,
       description:
         `The Inferno optimizer's REST API, ${mode} mode. JSON keys are read case-insensitively; ` +
         'missing fields take zero values.' +

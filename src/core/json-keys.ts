@@ -21,8 +21,11 @@ const isJsonNull = (value: unknown) => value === null;
 /** Reads the keys of JSON objects as the given fields. */
 export class KeyReader<F extends string = string> {
   private readonly byFolded = new Map<string, F>();
+  /** the fields as spelled: the usual key, found without a lower-cased copy */
+  private readonly exact: ReadonlySet<string>;
 
   constructor(readonly fields: readonly F[]) {
+    this.exact = new Set(fields);
     for (const field of fields) {
       const other = this.byFolded.get(fold(field));
       if (other !== undefined) throw new Error(`fields ${other} and ${field} differ only in case`);
@@ -32,7 +35,7 @@ export class KeyReader<F extends string = string> {
 
   /** The field `key` names, if any. */
   field(key: string): F | undefined {
-    return this.byFolded.get(fold(key));
+    return this.exact.has(key) ? (key as F) : this.byFolded.get(fold(key));
   }
 
   /**
@@ -45,6 +48,17 @@ export class KeyReader<F extends string = string> {
     for (const [key, value] of entries) {
       const field = this.field(key);
       if (field !== undefined && !isNull(value)) values[field] = value;
+    }
+    return values;
+  }
+
+  /** `read` of a parsed JSON object, without making its [key, value] pairs (the validation's hot path). */
+  readObject(object: object): Partial<Record<F, unknown>> {
+    const values: Partial<Record<F, unknown>> = {};
+    for (const key of Object.keys(object)) {
+      const field = this.field(key);
+      const value = (object as Record<string, unknown>)[key];
+      if (field !== undefined && value !== null) values[field] = value;
     }
     return values;
   }

@@ -4,10 +4,21 @@
  * carries more (per array), the API a request that would make a stored system hold more.
  */
 
-/** Bytes of a request body (the large sample system is under 100 kB). */
-export const MAX_BODY_BYTES = 5 * 1024 * 1024;
-
 export const MAX_SERVERS = 10_000;
+
+/**
+ * Bytes of one server's record as people keep SystemData: indented JSON (2 spaces) at its
+ * depth, both allocations filled in. The samples' answered servers take about 975 bytes,
+ * bench/generate.ts's about 910; this leaves room for long names and placements.
+ */
+export const MAX_SERVER_RECORD_BYTES = 1_536;
+/** Bytes of the rest of a SystemData (accelerators, models and their perf data, classes): the samples have under 100 kB. */
+export const MAX_CATALOG_BYTES = 1024 * 1024;
+/**
+ * Bytes of a request body: the largest system by server count, as people write it, fits
+ * (docs/semantics.md, Limits). About 15.6 MiB.
+ */
+export const MAX_BODY_BYTES = MAX_SERVERS * MAX_SERVER_RECORD_BYTES + MAX_CATALOG_BYTES;
 export const MAX_ACCELERATORS = 1_000;
 /** accelerator types with a capacity count */
 export const MAX_CAPACITIES = 1_000;

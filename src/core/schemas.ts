@@ -33,7 +33,7 @@ const FLOAT32_ROUNDING_LIMIT = 2 ** 128 - 2 ** 103;
 /** An object schema that reads keys as Go does (json-keys.ts) and defaults to its zero value. */
 export function goObject<S extends z.ZodRawShape>(shape: S) {
   const keys = new KeyReader(Object.keys(shape));
-  const read = (input: unknown) => (input === null || typeof input !== 'object' || Array.isArray(input) ? input : keys.read(Object.entries(input)));
+  const read = (input: unknown) => (input === null || typeof input !== 'object' || Array.isArray(input) ? input : keys.readObject(input));
   return z.preprocess(read, z.object(shape));
 }
 

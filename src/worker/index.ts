@@ -8,7 +8,7 @@
  * own; the object then checks its version against the lowest one it accepts. No request costs
  * a round trip more than the one to its system.
  */
-import { createApi, MemorySystemStore, parseCorsOrigins, withAccess, type AccessOptions, type Api, type Grant } from '../api/index.js';
+import { createApi, MemorySystemStore, parseCorsOrigins, withAccess, type AccessOptions, type Api, type FetchHandler, type Grant } from '../api/index.js';
 import { ApiError, errorResponse } from '../api/errors.js';
 import { readBody } from '../api/request-body.js';
 import type { Env } from './env.js';
@@ -58,8 +58,7 @@ async function bodyOf(request: Request): Promise<Uint8Array | null> {
   }
 }
 
-async function forward(request: Request, grant: Grant, env: Env): Promise<Response> {
-  const url = new URL(request.url);
+async function forward(request: Request, url: URL, grant: Grant, env: Env): Promise<Response> {
   const { systemId, path } = systemPath(url.pathname);
   if (grant.systemId !== undefined && grant.systemId !== systemId) {
     throw new ApiError(403, `this token opens system ${grant.systemId} only, not ${systemId}`);
@@ -74,10 +73,11 @@ async function forward(request: Request, grant: Grant, env: Env): Promise<Respon
 }
 
 function route(request: Request, grant: Grant, env: Env): Promise<Response> {
-  if (SERVICE_PATHS.has(new URL(request.url).pathname)) return serviceApi(env).handle(request, grant);
+  const url = new URL(request.url);
+  if (SERVICE_PATHS.has(url.pathname)) return serviceApi(env).handle(request, grant);
   // errorResponse: a bad system id is a 400, another system than the token's a 403, a body
   // over the limit a 413, a failed Durable Object a JSON 500
-  return forward(request, grant, env).catch(errorResponse);
+  return forward(request, url, grant, env).catch(errorResponse);
 }
 
 /** Who may call, from the secret and vars; throws when INFERNO_CORS_ORIGINS is not a list of origins. */
@@ -86,11 +86,27 @@ function accessOf(env: Env): AccessOptions {
   return { token: env.INFERNO_TOKEN || undefined, systemTokens: true, corsOrigins: parseCorsOrigins(env.INFERNO_CORS_ORIGINS ?? '') };
 }
 
+/**
+ * The front handler of `env`, made once per isolate: the token's digest and the CORS origins
+ * are worked out from env once, not on every request. A bad INFERNO_CORS_ORIGINS throws here,
+ * and nothing is kept.
+ */
+const frontHandlers = new WeakMap<Env, FetchHandler>();
+
+function frontOf(env: Env): FetchHandler {
+  let handler = frontHandlers.get(env);
+  if (!handler) {
+    handler = withAccess((routed, grant) => route(routed, grant, env), accessOf(env));
+    frontHandlers.set(env, handler);
+  }
+  return handler;
+}
+
 export default {
   async fetch(request, env): Promise<Response> {
     let response: Response;
     try {
-      response = await withAccess((routed, grant) => route(routed, grant, env), accessOf(env))(request);
+      response = await frontOf(env)(request);
     } catch (error) {
       // a bad INFERNO_CORS_ORIGINS: a logged 500 on every request
       response = errorResponse(error);

@@ -1,8 +1,8 @@
 /**
  * A Durable Object's SQLite storage as the store's SnapshotStorage. The stored form is the
  * System snapshot as UTF-8 JSON, split into rows because a SQLite value is limited to 2 MB and a
- * system can be larger (request bodies go up to 5 MB). It is read only when the object starts.
- * A write is one transaction that replaces every row or, on a throw, none.
+ * system can be larger (request bodies go up to MAX_BODY_BYTES, about 15.6 MiB). It is read only
+ * when the object starts. A write is one transaction that replaces every row or, on a throw, none.
  */
 import type { SystemSnapshot } from '../core/index.js';
 import type { SnapshotStorage } from '../api/index.js';

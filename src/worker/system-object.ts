@@ -22,11 +22,12 @@ import {
 } from '../api/index.js';
 import { ApiError, errorResponse } from '../api/errors.js';
 import { parseWith, System, SystemDataSchema } from '../core/index.js';
-import { SAMPLES } from '../samples/index.js';
+// the one sample it starts with, not the module of all four: each is code the isolate evaluates at start
+import smallSample from '../samples/small.json' with { type: 'json' };
 import type { Env } from './env.js';
 import { readGrant } from './grant-header.js';
 import { loadWorkerMipSolver } from './load-highs.js';
-import { registryOf } from './registry.js';
+import { registryOf, type SystemRegistry } from './registry.js';
 import { SqlLastRunStore } from './sql-last-run.js';
 import { sqlSnapshotStorage, type SqlSnapshotStorage } from './sql-system-store.js';
 import { DEFAULT_SYSTEM_ID } from './system-path.js';
@@ -41,7 +42,7 @@ import { TOKEN_FLOOR_TABLE, TokenFloor } from './token-floor.js';
 export const WORKER_MILP_ITERATIONS = 20_000;
 
 function initialSystem(systemId: string): System {
-  return systemId === DEFAULT_SYSTEM_ID ? System.fromSpec(parseWith(SystemDataSchema, SAMPLES.small).system) : new System();
+  return systemId === DEFAULT_SYSTEM_ID ? System.fromSpec(parseWith(SystemDataSchema, smallSample).system) : new System();
 }
 
 export class SystemObject extends DurableObject<Env> implements SystemLifecycle {
@@ -52,6 +53,8 @@ export class SystemObject extends DurableObject<Env> implements SystemLifecycle 
   private readonly floor: TokenFloor;
   private readonly lastRun: SqlLastRunStore;
   private readonly api: Api;
+  /** the registry's stub, made once: naming it (idFromName, get) on every change costs CPU; dropped after a failed call, as such a stub may be broken */
+  private registryStub: DurableObjectStub<SystemRegistry> | undefined;
   /** settles when the last change queued so far, and its report to the registry, are done */
   private changes: Promise<unknown> = Promise.resolve();
 
@@ -98,7 +101,7 @@ export class SystemObject extends DurableObject<Env> implements SystemLifecycle 
         });
         await this.open();
       }
-      await registryOf(this.env).forget(this.systemId);
+      await this.toRegistry((registry) => registry.forget(this.systemId));
       return { deleted, version: this.floor.current };
     });
   }
@@ -156,7 +159,17 @@ export class SystemObject extends DurableObject<Env> implements SystemLifecycle 
   }
 
   private report(servers: number): Promise<void> {
-    return registryOf(this.env).record(this.systemId, servers, new Date().toISOString());
+    return this.toRegistry((registry) => registry.record(this.systemId, servers, new Date().toISOString()));
+  }
+
+  private async toRegistry(call: (registry: DurableObjectStub<SystemRegistry>) => Promise<void>): Promise<void> {
+    this.registryStub ??= registryOf(this.env);
+    try {
+      await call(this.registryStub);
+    } catch (error) {
+      this.registryStub = undefined;
+      throw error;
+    }
   }
 
   private serially<T>(operation: () => Promise<T>): Promise<T> {

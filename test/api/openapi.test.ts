@@ -1,4 +1,5 @@
 /** /openapi.json: every route with its schemas, generated from the zod schemas. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AcceleratorSpecSchema, OptimizerSpecSchema, parseWith, ServerSpecSchema } from '../../src/core/index.js';
 import { createApi, MemorySystemStore } from '../../src/api/index.js';
@@ -69,6 +70,7 @@ type Operation = {
 };
 type Document = {
   openapi: string;
+  info: { version: string };
   servers?: { url: string; variables?: Record<string, { default: string; description: string }> }[];
   paths: Record<string, Record<string, Operation> & { servers?: { url: string }[] }>;
   components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
@@ -114,6 +116,11 @@ describe('/openapi.json', () => {
       'application/openmetrics-text; version=1.0.0; charset=utf-8',
     ]);
     expect(document.components.schemas.MetricsTextOutput).toMatchObject({ type: 'string' });
+  });
+
+  it("gives package.json's version (src/api/version.ts, written by npm version)", async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect((await openApi('stateful')).info.version).toBe(version);
   });
 
   it('resolves every $ref to a component', async () => {

@@ -54,7 +54,7 @@ describe('bodies', () => {
     expect(body.issues.map((issue: { path: string }) => issue.path)).toEqual(['accelerators.0.cost', 'accelerators.1.multiplicity']);
   });
 
-  it('answers 413 for a body over 5 MB, declared or streamed, and changes nothing', async () => {
+  it('answers 413 for a body over the limit, declared or streamed, and changes nothing', async () => {
     const { api, store } = sampleApi();
     const before = await snapshot(store);
     const padding = ' '.repeat(MAX_BODY_BYTES);
@@ -76,7 +76,7 @@ describe('bodies', () => {
     expect(await snapshot(store)).toEqual(before);
   });
 
-  it('takes a body of just under 5 MB', async () => {
+  it('takes a body of exactly the limit', async () => {
     const { api } = sampleApi();
     const text = JSON.stringify({ type: 'L4', count: 3 });
     const body = text + ' '.repeat(MAX_BODY_BYTES - text.length);
