@@ -6,7 +6,7 @@
 import { f32 } from './float32.js';
 import { Infeasible, type Result } from './infeasible.js';
 import { MAX_BATCH_SIZE, MAX_REPLICAS } from './limits.js';
-import { NO_USABLE_PARAMETERS, perfModelOf, sizeReplica, zeroLoadFigures, type ReplicaModel, type SizingCache } from './perf-models.js';
+import { NO_USABLE_PARAMETERS, SizingCache, zeroLoadFigures, type ReplicaModel } from './perf-models.js';
 import type { EvaluationCounter } from './queue-model.js';
 import { FLOAT32_MAX, type AcceleratorSpec, type ModelAcceleratorPerfData, type ModelTarget, type ServerSpec } from './schemas.js';
 import { byName, LOWEST_PRIORITY, serviceClassOf, sortedValues, type ReadonlyDeep, type SystemView } from './system.js';
@@ -107,7 +107,7 @@ export interface CandidateOptions {
 
 /** Candidates of every server, sorted by server name. */
 export function computeCandidates(system: SystemView, options: CandidateOptions = {}): ServerCandidates[] {
-  const cache: SizingCache = new Map();
+  const cache = new SizingCache();
   const accelerators = sortedValues(system.accelerators);
   return sortedValues(system.servers).map((server) => serverCandidates(system, server, accelerators, cache, options));
 }
@@ -172,7 +172,7 @@ function candidateOn(acc: Accelerator, perf: ReadonlyDeep<ModelAcceleratorPerfDa
   const { server, target } = context;
   const current = server.currentAlloc;
   const load = current.load;
-  const model = perfModelOf(perf);
+  const model = context.cache.modelOf(perf);
   const instances = perf.accCount > 0 ? perf.accCount : 1;
   const placed = (numReplicas: number, batchSize: number) => {
     const alloc = {
@@ -205,7 +205,7 @@ function candidateOn(acc: Accelerator, perf: ReadonlyDeep<ModelAcceleratorPerfDa
   const batchSize =
     server.maxBatchSize > 0 ? server.maxBatchSize : Math.max(Math.floor((perf.maxBatchSize * perf.atTokens) / outTokens), 1);
   if (batchSize > MAX_BATCH_SIZE) return new Infeasible(`batch size ${batchSize} exceeds the limit of ${MAX_BATCH_SIZE}`);
-  const sized = sizeReplica(context.cache, {
+  const sized = context.cache.size({
     model,
     batchSize,
     queueSize: server.maxQueueSize ?? 0,
