@@ -7,6 +7,7 @@ import { f32 } from './float32.js';
 import { Infeasible, type Result } from './infeasible.js';
 import { MAX_BATCH_SIZE, MAX_REPLICAS } from './limits.js';
 import { NO_USABLE_PARAMETERS, SizingCache, zeroLoadFigures, type ReplicaModel } from './perf-models.js';
+import type { RequestSize } from './analyzer.js';
 import type { EvaluationCounter } from './queue-model.js';
 import { FLOAT32_MAX, type AcceleratorSpec, type ModelAcceleratorPerfData, type ModelTarget, type ServerSpec } from './schemas.js';
 import { byName, LOWEST_PRIORITY, serviceClassOf, sortedValues, type ReadonlyDeep, type SystemView } from './system.js';
@@ -148,7 +149,8 @@ function serverCandidates(
     }
   }
 
-  const context: AcceleratorContext = { server, target, cache, counter: options.counter };
+  const request = { inTokens: current.load.avgInTokens, outTokens: current.load.avgOutTokens };
+  const context: AcceleratorContext = { server, target, request, cache, counter: options.counter };
   for (const acc of allowed) {
     const perf = perfByAccelerator.get(acc.name);
     const outcome = perf ? candidateOn(acc, perf, context) : new Infeasible(`no perf data for model ${server.model} on ${acc.name}`);
@@ -163,6 +165,8 @@ function serverCandidates(
 interface AcceleratorContext {
   server: ReadonlyDeep<ServerSpec>;
   target: ReadonlyDeep<ModelTarget>;
+  /** one for all the server's analyzers */
+  request: RequestSize;
   cache: SizingCache;
   counter?: EvaluationCounter;
 }
@@ -209,13 +213,12 @@ function candidateOn(acc: Accelerator, perf: ReadonlyDeep<ModelAcceleratorPerfDa
     model,
     batchSize,
     queueSize: server.maxQueueSize ?? 0,
-    request: { inTokens: load.avgInTokens, outTokens },
+    request: context.request,
     targets: target,
     counter: context.counter,
   });
   if (sized instanceof Infeasible) return sized;
-  const { analyzer, sizing } = sized;
-  const maxRatePerReplica = f32(sizing.metrics.throughput);
+  const { analyzer, maxRatePerReplica } = sized;
   const numReplicas = Math.max(Math.ceil(totalRate / maxRatePerReplica), server.minNumReplicas);
   if (!(numReplicas <= MAX_REPLICAS)) {
     return new Infeasible(`needs more than ${MAX_REPLICAS} replicas (${totalRate} requests/s at most ${maxRatePerReplica} per replica)`);

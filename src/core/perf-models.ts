@@ -74,7 +74,8 @@ export function zeroLoadFigures(model: PerfModel, batchSize: number): { itl: num
 
 export interface SizedReplica {
   analyzer: ReplicaModel;
-  sizing: Sizing;
+  /** requests per second one replica takes within the SLOs (float32): the throughput at the sized rate */
+  maxRatePerReplica: number;
 }
 
 /**
@@ -142,7 +143,8 @@ export function sizeReplica(inputs: SizingInputs): Result<SizedReplica> {
 function sizedFor(analyzer: Result<ReplicaModel>, targets: Targets): Result<SizedReplica> {
   if (analyzer instanceof Infeasible) return analyzer;
   const sizing = analyzer.size(targets);
-  return sizing instanceof Infeasible ? sizing : { analyzer, sizing };
+  // only the rate is kept: a fleet's thousands of candidates need not hold their metrics
+  return sizing instanceof Infeasible ? sizing : { analyzer, maxRatePerReplica: f32(sizing.metrics.throughput) };
 }
 
 /**
