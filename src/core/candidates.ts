@@ -3,11 +3,11 @@
  * meet the server's SLOs, their cost, and their value (the transition penalty from the current
  * allocation), or the reason there is none.
  */
+import type { RequestSize } from './analyzer.js';
 import { f32 } from './float32.js';
 import { Infeasible, type Result } from './infeasible.js';
 import { MAX_BATCH_SIZE, MAX_REPLICAS } from './limits.js';
 import { NO_USABLE_PARAMETERS, SizingCache, zeroLoadFigures, type ReplicaModel } from './perf-models.js';
-import type { RequestSize } from './analyzer.js';
 import type { EvaluationCounter } from './queue-model.js';
 import { FLOAT32_MAX, type AcceleratorSpec, type ModelAcceleratorPerfData, type ModelTarget, type ServerSpec } from './schemas.js';
 import { byName, LOWEST_PRIORITY, serviceClassOf, sortedValues, type ReadonlyDeep, type SystemView } from './system.js';
