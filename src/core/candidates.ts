@@ -225,8 +225,18 @@ function candidateOn(acc: Accelerator, perf: ReadonlyDeep<ModelAcceleratorPerfDa
   }
   // at the rate each replica takes, at most the sized one (so the queue is stable)
   const metrics = analyzer.metricsAtRate(totalRate / numReplicas);
+  // written out, not spread from placed(): this runs for every server and accelerator
+  const unitsPerReplica = instances * acc.multiplicity;
+  const cost = f32(f32(acc.cost) * instances * numReplicas);
+  const value = transitionPenalty(current, { accelerator: acc.name, numReplicas, cost });
   return withinRange({
-    ...placed(numReplicas, batchSize),
+    accelerator: acc.name,
+    acceleratorType: acc.type,
+    unitsPerReplica,
+    numReplicas,
+    batchSize,
+    cost,
+    value,
     itl: metrics.itl,
     ttft: metrics.ttft,
     rho: metrics.rho,
@@ -236,10 +246,15 @@ function candidateOn(acc: Accelerator, perf: ReadonlyDeep<ModelAcceleratorPerfDa
   });
 }
 
+const RANGE_CHECKED = ['cost', 'value', 'itl', 'ttft', 'maxRatePerReplica'] as const;
+
 /** A candidate whose cost, value or latencies do not fit a float32 (as answers carry them) is refused. */
 function withinRange(candidate: Candidate): Result<Candidate> {
-  for (const field of ['cost', 'value', 'itl', 'ttft', 'maxRatePerReplica'] as const) {
-    if (!(Math.abs(candidate[field]) <= FLOAT32_MAX)) return new Infeasible(`${field} ${candidate[field]} is beyond the float32 range of the answer`);
+  const { cost, value, itl, ttft, maxRatePerReplica } = candidate;
+  // the common case without a loop over names
+  if (Math.abs(cost) <= FLOAT32_MAX && Math.abs(value) <= FLOAT32_MAX && Math.abs(itl) <= FLOAT32_MAX && Math.abs(ttft) <= FLOAT32_MAX && Math.abs(maxRatePerReplica) <= FLOAT32_MAX) {
+    return candidate;
   }
-  return candidate;
+  const field = RANGE_CHECKED.find((name) => !(Math.abs(candidate[name]) <= FLOAT32_MAX)) as (typeof RANGE_CHECKED)[number];
+  return new Infeasible(`${field} ${candidate[field]} is beyond the float32 range of the answer`);
 }
