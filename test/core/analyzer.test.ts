@@ -162,8 +162,9 @@ describe('QueueAnalyzer sizing', () => {
       const counter = { evaluations: 0 };
       const sizing = analyzer(19, GRANITE_ON_G2, REQUEST, counter).size({ ttft, itl, tps: 0 });
       expect(sizing).not.toBeInstanceOf(Infeasible);
-      // the reference spends over 200 (two bisections of 100 steps plus the ends)
-      expect(counter.evaluations).toBeLessThanOrEqual(40);
+      // the reference spends over 200 (two bisections of 100 steps plus the ends); regula falsi
+      // on raw scales 18 to 21 here, on log scales 8 to 18
+      expect(counter.evaluations).toBeLessThanOrEqual(18);
     }
   });
 });
