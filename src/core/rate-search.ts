@@ -50,6 +50,15 @@ export interface RateFound<M> {
  * of a search on the raw scales).
  */
 export function largestRateMeeting<M>(name: string, target: number, read: (metrics: M) => number, range: RateRange<M>): Result<RateFound<M>> {
+  return rateAtEnds(name, target, read, range) ?? crossing(target, read, range);
+}
+
+/**
+ * What the ends of the range decide: the top where the metric meets its target there, why it
+ * cannot be met where it misses it at the bottom, the bottom where it just meets it there;
+ * undefined where the crossing is inside the range.
+ */
+export function rateAtEnds<M>(name: string, target: number, read: (metrics: M) => number, range: RateRange<M>): Result<RateFound<M>> | undefined {
   const met = target * (1 + MET_TOLERANCE);
   const atMin = read(range.atMin);
   const atMax = read(range.atMax);
@@ -61,6 +70,21 @@ export function largestRateMeeting<M>(name: string, target: number, read: (metri
     return new Infeasible(`${name} target ${target} ms is below ${round(atMin)} ms, its value at ${where}`);
   }
   if (atMin >= target) return { rate: range.min, at: range.atMin };
+  return undefined;
+}
+
+/**
+ * A metric this far below its target is below every value the search of its crossing would stop
+ * at: the crossing lies at a higher rate (the metrics grow with the rate).
+ */
+export function clearlyBelow(metric: number, target: number): boolean {
+  return metric < target * (1 - TARGET_TOLERANCE);
+}
+
+/** The crossing of the target inside the range (rateAtEnds found none at the ends). */
+export function crossing<M>(target: number, read: (metrics: M) => number, range: RateRange<M>): RateFound<M> {
+  const atMin = read(range.atMin);
+  const atMax = read(range.atMax);
   // a metric that is not positive throughout has no log: searched on its own scale
   const logScale = atMin > 0;
   const gap = (metric: number) => (logScale ? Math.log(metric / target) : metric - target);
