@@ -190,27 +190,38 @@ export function sizeWithin(
   const high = evaluate(maxRate);
   const range: RateRange<Metrics> = { min: minRate, max: maxRate, atMin: low, atMax: high, saturation, evaluate };
   const unconstrained: RateFound<Metrics> = { rate: maxRate, at: high };
-  const forTTFT = targets.ttft > 0 ? largestRateMeeting('TTFT', targets.ttft, (m) => m.ttft, range) : unconstrained;
+  const forTTFT = targets.ttft > 0 ? largestRateMeeting('TTFT', targets.ttft, ttftOf, range) : unconstrained;
   if (forTTFT instanceof Infeasible) return forTTFT;
-  const readITL = (m: Metrics) => m.itl;
-  const atEnds = targets.itl > 0 ? rateAtEnds('ITL', targets.itl, readITL, range) : unconstrained;
+  const atEnds = targets.itl > 0 ? rateAtEnds('ITL', targets.itl, itlOf, range) : unconstrained;
   if (atEnds instanceof Infeasible) return atEnds;
   // An ITL clearly below its target at the TTFT's rate crosses it higher up: its rate cannot be
   // the least, so it is searched only when asked for (rateForITL). A fleet's candidates mostly
-  // never ask: a quarter of their queue solutions saved.
-  const searchITL = () => crossing(targets.itl, readITL, range);
-  let forITL = atEnds ?? (clearlyBelow(forTTFT.at.itl, targets.itl) ? undefined : searchITL());
+  // never ask.
+  const forITL = atEnds ?? (clearlyBelow(forTTFT.at.itl, targets.itl) ? undefined : crossing(targets.itl, itlOf, range));
   const rateForTPS = targets.tps > 0 ? maxRate * (1 - TPS_STABILITY_MARGIN) : maxRate;
-  const rate = Math.min(forTTFT.rate, forITL?.rate ?? Infinity, rateForTPS);
+  const rate = Math.min(forTTFT.rate, forITL ? forITL.rate : Infinity, rateForTPS);
   // the searches have the metrics at the rates they found
-  const found = [forTTFT, forITL, unconstrained].find((f) => f?.rate === rate);
-  return {
-    rateForTTFT: forTTFT.rate * 1000,
-    get rateForITL() {
-      forITL ??= searchITL();
-      return forITL.rate * 1000;
-    },
-    rateForTPS: rateForTPS * 1000,
-    metrics: found ? found.at : evaluate(rate),
-  };
+  const metrics =
+    rate === forTTFT.rate ? forTTFT.at : forITL && rate === forITL.rate ? forITL.at : rate === maxRate ? high : evaluate(rate);
+  return new SizingFound(forTTFT.rate * 1000, forITL, targets.itl, range, rateForTPS * 1000, metrics);
+}
+
+const ttftOf = (m: Metrics) => m.ttft;
+const itlOf = (m: Metrics) => m.itl;
+
+/** A Sizing whose ITL rate, where it cannot bind, is searched when read (a class: a getter on each object is slow to make). */
+class SizingFound implements Sizing {
+  constructor(
+    readonly rateForTTFT: number,
+    private forITL: RateFound<Metrics> | undefined,
+    private readonly itlTarget: number,
+    private readonly range: RateRange<Metrics>,
+    readonly rateForTPS: number,
+    readonly metrics: Metrics,
+  ) {}
+
+  get rateForITL(): number {
+    this.forITL ??= crossing(this.itlTarget, itlOf, this.range);
+    return this.forITL.rate * 1000;
+  }
 }
