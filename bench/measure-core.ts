@@ -3,7 +3,9 @@
  * object (CoreMeasurement) on stdout. A process of its own per case, so that its peak RSS
  * belongs to that case alone.
  *
- *   tsx --expose-gc bench/measure-core.ts FILE MAX_RUNS BUDGET_MS
+ *   tsx --expose-gc bench/measure-core.ts FILE MAX_RUNS BUDGET_MS [WARMUP]
+ *
+ * WARMUP untimed runs first (default 0) measure the core warm, its code compiled by the JIT.
  *
  * What is timed is what `inferno-edge optimize --stats` reports as totalMs: from the parsed
  * input to the solution (System.fromSpec + optimize). Reading, parsing and loading HiGHS (for
@@ -32,6 +34,8 @@ export interface CoreMeasurement {
   /** servers given a best-effort allocation */
   bestEffort: number;
   runs: number;
+  /** untimed runs before the timed ones */
+  warmup: number;
   /** ms of each run */
   runMs: number[];
   medianMs: number;
@@ -94,9 +98,10 @@ function analyzedPairs(system: System, result: OptimizeResult): number {
   return pairs;
 }
 
-async function measureCore(file: string, maxRuns: number, budgetMs: number): Promise<CoreMeasurement> {
+async function measureCore(file: string, maxRuns: number, budgetMs: number, warmup: number): Promise<CoreMeasurement> {
   const data = parseWith(SystemDataSchema, JSON.parse(readFileSync(file, 'utf8')));
   const mipSolver = data.system.optimizerData.optimizer.milpSolver ? await loadNodeMipSolver() : undefined;
+  for (let i = 0; i < warmup; i++) timedRun(data, mipSolver);
   const runMs: number[] = [];
   let heapDelta = 0;
   let last: TimedRun | undefined;
@@ -118,6 +123,7 @@ async function measureCore(file: string, maxRuns: number, budgetMs: number): Pro
     allocated: allocations.filter((a) => !a.bestEffort).length,
     bestEffort: allocations.filter((a) => a.bestEffort).length,
     runs: runMs.length,
+    warmup,
     runMs,
     medianMs: median(runMs),
     peakRssMB: process.resourceUsage().maxRSS / 1024,
@@ -133,5 +139,5 @@ async function measureCore(file: string, maxRuns: number, budgetMs: number): Pro
   };
 }
 
-const [file, maxRuns, budgetMs] = process.argv.slice(2);
-process.stdout.write(`${JSON.stringify(await measureCore(file, Number(maxRuns), Number(budgetMs)))}\n`);
+const [file, maxRuns, budgetMs, warmup] = process.argv.slice(2);
+process.stdout.write(`${JSON.stringify(await measureCore(file, Number(maxRuns), Number(budgetMs), Number(warmup ?? 0)))}\n`);

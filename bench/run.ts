@@ -26,6 +26,10 @@ export interface Row {
   runs: number;
   /** median ms per run */
   medianMs: number;
+  /** core rows without warm-up: the first run, in a fresh child process (the JIT cold) */
+  freshMs?: number;
+  /** gen-N rows: median ms over that of gen-N/10 (the cost of a tenfold step in servers) */
+  growth?: number;
   /** largest batch size N among the feasible candidates */
   maxBatchSize?: number;
   allocated?: number;
@@ -82,31 +86,32 @@ const BROWSER = fileURLToPath(new URL('./browser.ts', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
 const SEED = 7;
 
-/** Times the core on the SystemData in `file` in a child process. */
-function measureCore(file: string, settings: Settings): CoreMeasurement {
+/** Times the core on the SystemData in `file` in a child process, after `warmup` untimed runs. */
+function measureCore(file: string, settings: Settings, warmup = 0): CoreMeasurement {
   // The child runs under the same loader (tsx) as this process, with gc() for heap deltas.
   const output = execFileSync(
     process.execPath,
-    [...process.execArgv, '--expose-gc', MEASURE_CORE, file, String(settings.maxRuns), String(settings.budgetMs)],
+    [...process.execArgv, '--expose-gc', MEASURE_CORE, file, String(settings.maxRuns), String(settings.budgetMs), String(warmup)],
     { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   return JSON.parse(output) as CoreMeasurement;
 }
 
-/** Times the core on `data` (SystemData, unparsed) in a child process. */
-function coreCase(name: string, data: () => unknown, settings: Settings): BenchCase {
+/** Times the core on `data` (SystemData, unparsed) in a child process, after `warmup` untimed runs. */
+function coreCase(name: string, data: () => unknown, settings: Settings, warmup = 0): BenchCase {
   return {
     name,
     measure() {
       const file = `${SYSTEMS_DIR}${name}.json`;
       writeFileSync(file, JSON.stringify(data()));
-      const m = measureCore(file, settings);
+      const m = measureCore(file, settings, warmup);
       return {
         case: name,
         servers: m.servers,
         candidates: m.candidates,
         runs: m.runs,
         medianMs: m.medianMs,
+        ...(warmup === 0 ? { freshMs: m.runMs[0] } : {}),
         maxBatchSize: m.maxBatchSize,
         allocated: m.allocated,
         bestEffort: m.bestEffort,
@@ -290,9 +295,11 @@ function benchCases(settings: Settings, measured: { worker?: WorkerMeasurement }
   return [
     coreCase('sample-small', () => SAMPLES.small, settings),
     coreCase('sample-large', () => SAMPLES.large, settings),
+    // warm: the median of runs after 20 untimed ones in the same process
+    coreCase('sample-large-warm', () => SAMPLES.large, { ...settings, maxRuns: settings.maxRuns * 3 }, 20),
     generated('gen-100', { servers: 100 }, settings),
     generated('gen-1000', { servers: 1000 }, settings),
-    ...(q ? [] : [generated('gen-5000', { servers: 5000 }, settings)]),
+    ...(q ? [] : [generated('gen-10000', { servers: 10_000 }, settings)]),
     // Capacity for half of what the servers' best candidates need: the greedy falls back.
     generated('gen-1000-tight', { servers: 1000, capacityFactor: 0.5, saturationPolicy: 'RoundRobin' }, settings),
     // avgOutTokens 1..4: batch sizes in the tens of thousands, O(N) per queue evaluation.
@@ -304,6 +311,16 @@ function benchCases(settings: Settings, measured: { worker?: WorkerMeasurement }
     ...workerCases(settings, measured),
     ...browserCase(q ? 1000 : 10_000, settings),
   ];
+}
+
+/** Sets each gen-N row's growth: its median over that of gen-N/10. */
+function addGrowth(rows: Row[]): void {
+  const byCase = new Map(rows.map((row) => [row.case, row]));
+  for (const row of rows) {
+    const servers = /^gen-(\d+)$/.exec(row.case)?.[1];
+    const tenth = servers === undefined ? undefined : byCase.get(`gen-${Number(servers) / 10}`);
+    if (tenth && tenth.medianMs > 0) row.growth = row.medianMs / tenth.medianMs;
+  }
 }
 
 function usPerCandidate(row: Row): number {
@@ -318,6 +335,8 @@ function table(rows: readonly Row[]): string {
     'candidates',
     'runs',
     'median ms',
+    'fresh ms',
+    'growth',
     'min–max ms',
     'µs/candidate',
     'max N',
@@ -339,6 +358,8 @@ function table(rows: readonly Row[]): string {
     String(row.candidates),
     String(row.runs),
     fixed(row.medianMs, 1),
+    fixed(row.freshMs, 1),
+    row.growth === undefined ? '-' : `×${row.growth.toFixed(1)}`,
     row.minMs === undefined || row.maxMs === undefined ? '-' : `${row.minMs.toFixed(0)}–${row.maxMs.toFixed(0)}`,
     fixed(usPerCandidate(row), 1),
     fixed(row.maxBatchSize, 0),
@@ -383,6 +404,7 @@ function main(args: string[]): number {
     if (!json) process.stderr.write(`${benchCase.name}...\n`);
     rows.push(benchCase.measure());
   }
+  addGrowth(rows);
   const results = {
     date: new Date().toISOString(),
     quick,

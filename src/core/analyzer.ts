@@ -4,7 +4,7 @@
  */
 import { Infeasible, type Result } from './infeasible.js';
 import { solveQueue, type EvaluationCounter, type ServiceTime } from './queue-model.js';
-import { largestRateMeeting } from './rate-search.js';
+import { clearlyBelow, crossing, largestRateMeeting, rateAtEnds, type RateFound, type RateRange } from './rate-search.js';
 
 /** Linear latency model of a model on an accelerator (all in ms). */
 export interface PerfParameters {
@@ -171,36 +171,57 @@ export class QueueAnalyzer {
 
   /** The largest rate meeting each target, and the metrics at the smallest of them. */
   size(targets: Targets): Result<Sizing> {
-    const low = this.metricsAt(this.minRate);
-    const high = this.metricsAt(this.maxRate);
-    let rateForTTFT = this.maxRate;
-    let rateForITL = this.maxRate;
-    let rateForTPS = this.maxRate;
-    const limit = (name: string, target: number, metric: (m: Metrics) => number): Result<number> =>
-      largestRateMeeting(name, target, (rate) => metric(this.metricsAt(rate)), {
-        min: this.minRate,
-        max: this.maxRate,
-        atMin: metric(low),
-        atMax: metric(high),
-      });
-    if (targets.ttft > 0) {
-      const found = limit('TTFT', targets.ttft, (m) => m.ttft);
-      if (found instanceof Infeasible) return found;
-      rateForTTFT = found;
-    }
-    if (targets.itl > 0) {
-      const found = limit('ITL', targets.itl, (m) => m.itl);
-      if (found instanceof Infeasible) return found;
-      rateForITL = found;
-    }
-    if (targets.tps > 0) rateForTPS = this.maxRate * (1 - TPS_STABILITY_MARGIN);
-    const rate = Math.min(rateForTTFT, rateForITL, rateForTPS);
-    const metrics = rate === this.maxRate ? high : this.metricsAt(rate);
-    return {
-      rateForTTFT: rateForTTFT * 1000,
-      rateForITL: rateForITL * 1000,
-      rateForTPS: rateForTPS * 1000,
-      metrics,
-    };
+    return sizeWithin(targets, this.minRate, this.maxRate, this.saturationRate, (rate) => this.metricsAt(rate));
+  }
+}
+
+/**
+ * Sizing over the stable range [minRate, maxRate] below `saturation` (requests per ms), for any
+ * replica model: the largest rate meeting each target, and the metrics at the smallest of them.
+ */
+export function sizeWithin(
+  targets: Targets,
+  minRate: number,
+  maxRate: number,
+  saturation: number,
+  evaluate: (rate: number) => Metrics,
+): Result<Sizing> {
+  const low = evaluate(minRate);
+  const high = evaluate(maxRate);
+  const range: RateRange<Metrics> = { min: minRate, max: maxRate, atMin: low, atMax: high, saturation, evaluate };
+  const unconstrained: RateFound<Metrics> = { rate: maxRate, at: high };
+  const forTTFT = targets.ttft > 0 ? largestRateMeeting('TTFT', targets.ttft, ttftOf, range) : unconstrained;
+  if (forTTFT instanceof Infeasible) return forTTFT;
+  const atEnds = targets.itl > 0 ? rateAtEnds('ITL', targets.itl, itlOf, range) : unconstrained;
+  if (atEnds instanceof Infeasible) return atEnds;
+  // An ITL clearly below its target at the TTFT's rate crosses it higher up: its rate cannot be
+  // the least, so it is searched only when asked for (rateForITL). A fleet's candidates mostly
+  // never ask.
+  const forITL = atEnds ?? (clearlyBelow(forTTFT.at.itl, targets.itl) ? undefined : crossing(targets.itl, itlOf, range));
+  const rateForTPS = targets.tps > 0 ? maxRate * (1 - TPS_STABILITY_MARGIN) : maxRate;
+  const rate = Math.min(forTTFT.rate, forITL ? forITL.rate : Infinity, rateForTPS);
+  // the searches have the metrics at the rates they found
+  const metrics =
+    rate === forTTFT.rate ? forTTFT.at : forITL && rate === forITL.rate ? forITL.at : rate === maxRate ? high : evaluate(rate);
+  return new SizingFound(forTTFT.rate * 1000, forITL, targets.itl, range, rateForTPS * 1000, metrics);
+}
+
+const ttftOf = (m: Metrics) => m.ttft;
+const itlOf = (m: Metrics) => m.itl;
+
+/** A Sizing whose ITL rate, where it cannot bind, is searched when read (a class: a getter on each object is slow to make). */
+class SizingFound implements Sizing {
+  constructor(
+    readonly rateForTTFT: number,
+    private forITL: RateFound<Metrics> | undefined,
+    private readonly itlTarget: number,
+    private readonly range: RateRange<Metrics>,
+    readonly rateForTPS: number,
+    readonly metrics: Metrics,
+  ) {}
+
+  get rateForITL(): number {
+    this.forITL ??= crossing(this.itlTarget, itlOf, this.range);
+    return this.forITL.rate * 1000;
   }
 }

@@ -3,10 +3,11 @@
  * meet the server's SLOs, their cost, and their value (the transition penalty from the current
  * allocation), or the reason there is none.
  */
+import type { RequestSize } from './analyzer.js';
 import { f32 } from './float32.js';
 import { Infeasible, type Result } from './infeasible.js';
 import { MAX_BATCH_SIZE, MAX_REPLICAS } from './limits.js';
-import { NO_USABLE_PARAMETERS, perfModelOf, sizeReplica, zeroLoadFigures, type ReplicaModel, type SizingCache } from './perf-models.js';
+import { NO_USABLE_PARAMETERS, SizingCache, zeroLoadFigures, type ReplicaModel } from './perf-models.js';
 import type { EvaluationCounter } from './queue-model.js';
 import { FLOAT32_MAX, type AcceleratorSpec, type ModelAcceleratorPerfData, type ModelTarget, type ServerSpec } from './schemas.js';
 import { byName, LOWEST_PRIORITY, serviceClassOf, sortedValues, type ReadonlyDeep, type SystemView } from './system.js';
@@ -107,7 +108,7 @@ export interface CandidateOptions {
 
 /** Candidates of every server, sorted by server name. */
 export function computeCandidates(system: SystemView, options: CandidateOptions = {}): ServerCandidates[] {
-  const cache: SizingCache = new Map();
+  const cache = new SizingCache();
   const accelerators = sortedValues(system.accelerators);
   return sortedValues(system.servers).map((server) => serverCandidates(system, server, accelerators, cache, options));
 }
@@ -148,7 +149,8 @@ function serverCandidates(
     }
   }
 
-  const context: AcceleratorContext = { server, target, cache, counter: options.counter };
+  const request = { inTokens: current.load.avgInTokens, outTokens: current.load.avgOutTokens };
+  const context: AcceleratorContext = { server, target, request, cache, counter: options.counter };
   for (const acc of allowed) {
     const perf = perfByAccelerator.get(acc.name);
     const outcome = perf ? candidateOn(acc, perf, context) : new Infeasible(`no perf data for model ${server.model} on ${acc.name}`);
@@ -163,6 +165,8 @@ function serverCandidates(
 interface AcceleratorContext {
   server: ReadonlyDeep<ServerSpec>;
   target: ReadonlyDeep<ModelTarget>;
+  /** one for all the server's analyzers */
+  request: RequestSize;
   cache: SizingCache;
   counter?: EvaluationCounter;
 }
@@ -172,7 +176,7 @@ function candidateOn(acc: Accelerator, perf: ReadonlyDeep<ModelAcceleratorPerfDa
   const { server, target } = context;
   const current = server.currentAlloc;
   const load = current.load;
-  const model = perfModelOf(perf);
+  const model = context.cache.modelOf(perf);
   const instances = perf.accCount > 0 ? perf.accCount : 1;
   const placed = (numReplicas: number, batchSize: number) => {
     const alloc = {
@@ -205,25 +209,34 @@ function candidateOn(acc: Accelerator, perf: ReadonlyDeep<ModelAcceleratorPerfDa
   const batchSize =
     server.maxBatchSize > 0 ? server.maxBatchSize : Math.max(Math.floor((perf.maxBatchSize * perf.atTokens) / outTokens), 1);
   if (batchSize > MAX_BATCH_SIZE) return new Infeasible(`batch size ${batchSize} exceeds the limit of ${MAX_BATCH_SIZE}`);
-  const sized = sizeReplica(context.cache, {
+  const sized = context.cache.size({
     model,
     batchSize,
     queueSize: server.maxQueueSize ?? 0,
-    request: { inTokens: load.avgInTokens, outTokens },
+    request: context.request,
     targets: target,
     counter: context.counter,
   });
   if (sized instanceof Infeasible) return sized;
-  const { analyzer, sizing } = sized;
-  const maxRatePerReplica = f32(sizing.metrics.throughput);
+  const { analyzer, maxRatePerReplica } = sized;
   const numReplicas = Math.max(Math.ceil(totalRate / maxRatePerReplica), server.minNumReplicas);
   if (!(numReplicas <= MAX_REPLICAS)) {
     return new Infeasible(`needs more than ${MAX_REPLICAS} replicas (${totalRate} requests/s at most ${maxRatePerReplica} per replica)`);
   }
   // at the rate each replica takes, at most the sized one (so the queue is stable)
   const metrics = analyzer.metricsAtRate(totalRate / numReplicas);
+  // written out, not spread from placed(): this runs for every server and accelerator
+  const unitsPerReplica = instances * acc.multiplicity;
+  const cost = f32(f32(acc.cost) * instances * numReplicas);
+  const value = transitionPenalty(current, { accelerator: acc.name, numReplicas, cost });
   return withinRange({
-    ...placed(numReplicas, batchSize),
+    accelerator: acc.name,
+    acceleratorType: acc.type,
+    unitsPerReplica,
+    numReplicas,
+    batchSize,
+    cost,
+    value,
     itl: metrics.itl,
     ttft: metrics.ttft,
     rho: metrics.rho,
@@ -233,10 +246,15 @@ function candidateOn(acc: Accelerator, perf: ReadonlyDeep<ModelAcceleratorPerfDa
   });
 }
 
+const RANGE_CHECKED = ['cost', 'value', 'itl', 'ttft', 'maxRatePerReplica'] as const;
+
 /** A candidate whose cost, value or latencies do not fit a float32 (as answers carry them) is refused. */
 function withinRange(candidate: Candidate): Result<Candidate> {
-  for (const field of ['cost', 'value', 'itl', 'ttft', 'maxRatePerReplica'] as const) {
-    if (!(Math.abs(candidate[field]) <= FLOAT32_MAX)) return new Infeasible(`${field} ${candidate[field]} is beyond the float32 range of the answer`);
+  const { cost, value, itl, ttft, maxRatePerReplica } = candidate;
+  // the common case without a loop over names
+  if (Math.abs(cost) <= FLOAT32_MAX && Math.abs(value) <= FLOAT32_MAX && Math.abs(itl) <= FLOAT32_MAX && Math.abs(ttft) <= FLOAT32_MAX && Math.abs(maxRatePerReplica) <= FLOAT32_MAX) {
+    return candidate;
   }
-  return candidate;
+  const field = RANGE_CHECKED.find((name) => !(Math.abs(candidate[name]) <= FLOAT32_MAX)) as (typeof RANGE_CHECKED)[number];
+  return new Infeasible(`${field} ${candidate[field]} is beyond the float32 range of the answer`);
 }

@@ -7,6 +7,7 @@
  */
 import { type Candidate, type ServerCandidates } from './candidates.js';
 import { f32 } from './float32.js';
+import { MinHeap } from './heap.js';
 import { bestEffortMetrics } from './perf-models.js';
 import { FLOAT32_MAX, type SaturationPolicy } from './schemas.js';
 import { byName } from './system.js';
@@ -129,12 +130,16 @@ function take(context: Context, type: string, units: number): void {
   context.capacity.set(type, available(context, type) - units);
 }
 
-/** Gives each server its best candidate that fits; returns the servers none fitted, in order. */
+/**
+ * Gives each server its best candidate that fits; returns the servers none fitted, in order.
+ * A server refused moves to its next candidate and waits its turn again: the heap keeps the
+ * order of compareEntries (a strict total order, by server name last) in O(log n) a step.
+ */
 function allocateWithinSLOs(sorted: readonly Entry[], context: Context): Entry[] {
-  const queue = [...sorted];
+  const queue = new MinHeap(compareEntries);
+  for (const entry of sorted) queue.push(entry);
   const unallocated: Entry[] = [];
-  while (queue.length > 0) {
-    const entry = queue.shift() as Entry;
+  for (let entry = queue.pop(); entry !== undefined; entry = queue.pop()) {
     const candidate = entry.candidates[entry.index];
     // A server without load needs no replicas: nothing to allocate.
     if (candidate.accelerator === '') continue;
@@ -159,20 +164,9 @@ function allocateWithinSLOs(sorted: readonly Entry[], context: Context): Entry[]
       continue;
     }
     entry.delta = gapAt(entry.candidates, entry.index);
-    queue.splice(lowerBound(queue, entry), 0, entry);
+    queue.push(entry);
   }
   return unallocated;
-}
-
-function lowerBound(sorted: readonly Entry[], entry: Entry): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (compareEntries(sorted[mid], entry) < 0) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }
 
 /** Consecutive runs of equal priority in a priority-sorted list. */

@@ -19,11 +19,10 @@
  * a queue of maxQueueSize beyond it (0: a loss system). Only the service time and the metrics
  * read off the queue differ from the seed's model (analyzer.ts).
  */
-import { RATE_RANGE_MARGIN, TPS_STABILITY_MARGIN, type Metrics, type RequestSize, type Sizing, type Targets } from './analyzer.js';
+import { RATE_RANGE_MARGIN, sizeWithin, type Metrics, type RequestSize, type Sizing, type Targets } from './analyzer.js';
 import { f32 } from './float32.js';
 import { Infeasible, type Result } from './infeasible.js';
 import { solveBirthDeath, type EvaluationCounter } from './queue-model.js';
-import { largestRateMeeting } from './rate-search.js';
 
 /** perfParms, in ms: per iteration, per token computed, per token of KV cache read. */
 export interface IterationTimeParameters {
@@ -210,28 +209,6 @@ export class IterationTimeAnalyzer {
 
   /** The largest rate meeting each target, and the metrics at the smallest of them. */
   size(targets: Targets): Result<Sizing> {
-    const low = this.metricsAt(this.minRate);
-    const high = this.metricsAt(this.maxRate);
-    const limit = (name: string, target: number, metric: (m: Metrics) => number): Result<number> =>
-      target > 0
-        ? largestRateMeeting(name, target, (rate) => metric(this.metricsAt(rate)), {
-            min: this.minRate,
-            max: this.maxRate,
-            atMin: metric(low),
-            atMax: metric(high),
-          })
-        : this.maxRate;
-    const rateForTTFT = limit('TTFT', targets.ttft, (m) => m.ttft);
-    if (rateForTTFT instanceof Infeasible) return rateForTTFT;
-    const rateForITL = limit('ITL', targets.itl, (m) => m.itl);
-    if (rateForITL instanceof Infeasible) return rateForITL;
-    const rateForTPS = targets.tps > 0 ? this.maxRate * (1 - TPS_STABILITY_MARGIN) : this.maxRate;
-    const rate = Math.min(rateForTTFT, rateForITL, rateForTPS);
-    return {
-      rateForTTFT: rateForTTFT * 1000,
-      rateForITL: rateForITL * 1000,
-      rateForTPS: rateForTPS * 1000,
-      metrics: rate === this.maxRate ? high : this.metricsAt(rate),
-    };
+    return sizeWithin(targets, this.minRate, this.maxRate, this.serviceRates[this.batchSize - 1], (rate) => this.metricsAt(rate));
   }
 }

@@ -74,11 +74,46 @@ export function zeroLoadFigures(model: PerfModel, batchSize: number): { itl: num
 
 export interface SizedReplica {
   analyzer: ReplicaModel;
-  sizing: Sizing;
+  /** requests per second one replica takes within the SLOs (float32): the throughput at the sized rate */
+  maxRatePerReplica: number;
 }
 
-/** Sizing depends only on these inputs, so servers that share them share the work. */
-export type SizingCache = Map<string, Result<SizedReplica>>;
+/**
+ * Sizing depends only on its inputs, so servers that share them share the work. The servers of
+ * one model share its perf entries and their class's SLO targets (the same objects): keyed by
+ * those objects first, a key needs no printing of their numbers (which took a third of the time
+ * of a warm large sample).
+ */
+export class SizingCache {
+  private readonly models = new Map<ModelAcceleratorPerfData, PerfModel>();
+  private readonly sized = new Map<PerfModel, Map<object, Map<string, Result<SizedReplica>>>>();
+
+  /** perfModelOf(perf), once for each perf entry */
+  modelOf(perf: ModelAcceleratorPerfData): PerfModel {
+    let model = this.models.get(perf);
+    if (!model) {
+      model = perfModelOf(perf);
+      this.models.set(perf, model);
+    }
+    return model;
+  }
+
+  /** The sizing for these inputs (`model` from modelOf), computed the first time they are seen. */
+  size(inputs: SizingInputs): Result<SizedReplica> {
+    let byTargets = this.sized.get(inputs.model);
+    if (!byTargets) this.sized.set(inputs.model, (byTargets = new Map()));
+    let byRest = byTargets.get(inputs.targets);
+    if (!byRest) byTargets.set(inputs.targets, (byRest = new Map()));
+    const { batchSize, request } = inputs;
+    const key = `${batchSize} ${queueSizeOf(inputs)} ${request.inTokens} ${request.outTokens}`;
+    let sized = byRest.get(key);
+    if (!sized) {
+      sized = sizeReplica(inputs);
+      byRest.set(key, sized);
+    }
+    return sized;
+  }
+}
 
 export interface SizingInputs {
   model: Exclude<PerfModel, { kind: 'none' }>;
@@ -90,28 +125,26 @@ export interface SizingInputs {
   counter?: EvaluationCounter;
 }
 
-/** The replica's analyzer and its sizing for the targets, or why it cannot meet them; cached. */
-export function sizeReplica(cache: SizingCache, inputs: SizingInputs): Result<SizedReplica> {
+function queueSizeOf(inputs: SizingInputs): number {
+  return inputs.model.kind === 'iteration-time' ? inputs.queueSize : 0;
+}
+
+/** The replica's analyzer and its sizing for the targets, or why it cannot meet them (SizingCache.size shares them). */
+export function sizeReplica(inputs: SizingInputs): Result<SizedReplica> {
   const { model, batchSize, request, counter } = inputs;
   const targets = { ttft: f32(inputs.targets['slo-ttft']), itl: f32(inputs.targets['slo-itl']), tps: f32(inputs.targets['slo-tps']) };
-  const queueSize = model.kind === 'iteration-time' ? inputs.queueSize : 0;
-  const key = [model.kind, batchSize, queueSize, ...Object.values(model.parameters), request.inTokens, request.outTokens, targets.ttft, targets.itl, targets.tps].join('|');
-  let sized = cache.get(key);
-  if (!sized) {
-    const analyzer =
-      model.kind === 'iteration-time'
-        ? IterationTimeAnalyzer.create(batchSize, queueSize, model.parameters, request, counter)
-        : QueueAnalyzer.create(batchSize, model.parameters, request, counter);
-    sized = sizedFor(analyzer, targets);
-    cache.set(key, sized);
-  }
-  return sized;
+  const analyzer =
+    model.kind === 'iteration-time'
+      ? IterationTimeAnalyzer.create(batchSize, queueSizeOf(inputs), model.parameters, request, counter)
+      : QueueAnalyzer.create(batchSize, model.parameters, request, counter);
+  return sizedFor(analyzer, targets);
 }
 
 function sizedFor(analyzer: Result<ReplicaModel>, targets: Targets): Result<SizedReplica> {
   if (analyzer instanceof Infeasible) return analyzer;
   const sizing = analyzer.size(targets);
-  return sizing instanceof Infeasible ? sizing : { analyzer, sizing };
+  // only the rate is kept: a fleet's thousands of candidates need not hold their metrics
+  return sizing instanceof Infeasible ? sizing : { analyzer, maxRatePerReplica: f32(sizing.metrics.throughput) };
 }
 
 /**

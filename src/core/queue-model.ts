@@ -58,39 +58,42 @@ export function solveQueue(
   counter?: EvaluationCounter,
 ): QueueSolution {
   if (counter) counter.evaluations++;
-  const { base, perRequest } = service;
   const queueStates = QUEUE_TO_BATCH_RATIO * batchSize;
-  // w(n)/w(n-1) = lambda·(A/n + B), written out below (a closure here costs in the hot loop).
+  // w(n)/w(n-1) = lambda·(A/n + B) = a/n + b
+  const a = lambda * service.base;
+  const b = lambda * service.perRequest;
   // The tail beyond N is geometric with ratio r; bound its weight so the cut-offs account for it.
-  const tailRatio = lambda * (base / batchSize + perRequest);
+  const tailRatio = a / batchSize + b;
   const tailFactor = 1 + 1 / Math.max(1 - tailRatio, 1e-12);
   const cutoff = NEGLIGIBLE / ((1 + batchSize + queueStates) * tailFactor * tailFactor);
 
   // mode: the last n whose ratio is still >= 1
-  const denominator = 1 - lambda * perRequest;
-  const mode = denominator <= 0 ? batchSize : Math.min(batchSize, Math.max(0, Math.floor((lambda * base) / denominator)));
+  const denominator = 1 - b;
+  const mode = denominator <= 0 ? batchSize : Math.min(batchSize, Math.max(0, Math.floor(a / denominator)));
 
+  // Past the mode the ratios fall, so the states left weigh less than weight·ratio/(1 - ratio):
+  // the loops stop once that is below the cut-off (compared without dividing: this is the hot loop).
   let sumWeights = 1;
   let sumNWeights = mode;
   // upwards from the mode to N
   let weight = 1;
   let weightAtN = mode === batchSize ? 1 : 0;
   for (let n = mode + 1; n <= batchSize; n++) {
-    const ratio = lambda * (base / n + perRequest);
+    const ratio = a / n + b;
     weight *= ratio;
     sumWeights += weight;
     sumNWeights += n * weight;
     if (n === batchSize) weightAtN = weight;
-    else if (ratio < 1 && (weight * ratio) / (1 - ratio) < cutoff * sumWeights) break;
+    else if (ratio < 1 && weight * ratio < cutoff * sumWeights * (1 - ratio)) break;
   }
-  // downwards from the mode to 0
+  // downwards from the mode to 0: ratio w(n-1)/w(n)
   weight = 1;
   for (let n = mode; n >= 1; n--) {
-    const ratio = 1 / (lambda * (base / n + perRequest));
+    const ratio = n / (a + b * n);
     weight *= ratio;
     sumWeights += weight;
     sumNWeights += (n - 1) * weight;
-    if (ratio < 1 && (weight * ratio) / (1 - ratio) < cutoff * sumWeights) break;
+    if (ratio < 1 && weight * ratio < cutoff * sumWeights * (1 - ratio)) break;
   }
 
   // States N+1..N+Q: w(N)·r^j for j = 1..Q.
