@@ -118,7 +118,7 @@ export class QueueAnalyzer {
 
   /** Metrics at `lambda` requests per ms, 0 < lambda < saturationRate. */
   metricsAt(lambda: number): Metrics {
-    const solution = solveQueue(this.service, this.batchSize, lambda, this.counter);
+    const solution = solveQueue(this.service, this.batchSize, lambda, this.counter, false);
     return new QueueMetrics(this, solution.throughput, solution.avgNumInSystem, solution.avgNumInService);
   }
 
