@@ -116,24 +116,34 @@ export class QueueAnalyzer {
     return n / (this.service.base + this.service.perRequest * n);
   }
 
+  private prefillTime(n: number): number {
+    return this.request.inTokens > 0 ? this.perf.gamma + this.perf.delta * this.request.inTokens * n : 0;
+  }
+
   /** Metrics at `lambda` requests per ms, 0 < lambda < saturationRate. */
   metricsAt(lambda: number): Metrics {
     const solution = solveQueue(this.service, this.batchSize, lambda, this.counter, false);
-    return new QueueMetrics(this, solution.throughput, solution.avgNumInSystem, solution.avgNumInService);
-  }
-
-  /** The effective concurrency at `avgServTime` ms of service, `avgNumInService` requests in service (QueueMetrics). */
-  concurrency(avgServTime: number, avgNumInService: number): number {
+    const throughput = solution.throughput;
+    const avgRespTime = solution.avgNumInSystem / throughput;
+    const avgServTime = solution.avgNumInService / throughput;
+    const avgWaitTime = Math.max(avgRespTime - avgServTime, 0);
     const { base, perRequest } = this.service;
     // With no per-request growth the service time does not reveal the concurrency: use the
     // average number in service instead.
-    const concurrency = perRequest > 0 ? (avgServTime - base) / perRequest : avgNumInService;
-    return Math.min(Math.max(concurrency, 0), this.batchSize);
-  }
-
-  /** ms of prefill at batch occupancy n */
-  prefillTime(n: number): number {
-    return this.request.inTokens > 0 ? this.perf.gamma + this.perf.delta * this.request.inTokens * n : 0;
+    const concurrency = perRequest > 0 ? (avgServTime - base) / perRequest : solution.avgNumInService;
+    const n = Math.min(Math.max(concurrency, 0), this.batchSize);
+    const prefillTime = this.prefillTime(n);
+    return {
+      throughput: throughput * 1000,
+      avgRespTime,
+      avgWaitTime,
+      avgNumInService: solution.avgNumInService,
+      effectiveConcurrency: n,
+      prefillTime,
+      itl: this.perf.alpha + this.perf.beta * n,
+      ttft: avgWaitTime + prefillTime,
+      rho: Math.min(Math.max(solution.avgNumInService / this.batchSize, 0), 1),
+    };
   }
 
   /**
@@ -162,56 +172,6 @@ export class QueueAnalyzer {
   /** The largest rate meeting each target, and the metrics at the smallest of them. */
   size(targets: Targets): Result<Sizing> {
     return sizeWithin(targets, this.minRate, this.maxRate, this.saturationRate, (rate) => this.metricsAt(rate));
-  }
-}
-
-/**
- * The metrics of one queue solution, each computed when read: a search reads one or two of the
- * metrics at each of its rates, and nine numbers made for every rate were most of a fleet's garbage.
- */
-class QueueMetrics implements Metrics {
-  constructor(
-    private readonly analyzer: QueueAnalyzer,
-    /** requests per ms */
-    private readonly perMs: number,
-    private readonly avgNumInSystem: number,
-    readonly avgNumInService: number,
-  ) {}
-
-  get throughput(): number {
-    return this.perMs * 1000;
-  }
-
-  get avgRespTime(): number {
-    return this.avgNumInSystem / this.perMs;
-  }
-
-  private get avgServTime(): number {
-    return this.avgNumInService / this.perMs;
-  }
-
-  get avgWaitTime(): number {
-    return Math.max(this.avgRespTime - this.avgServTime, 0);
-  }
-
-  get effectiveConcurrency(): number {
-    return this.analyzer.concurrency(this.avgServTime, this.avgNumInService);
-  }
-
-  get prefillTime(): number {
-    return this.analyzer.prefillTime(this.effectiveConcurrency);
-  }
-
-  get itl(): number {
-    return this.analyzer.perf.alpha + this.analyzer.perf.beta * this.effectiveConcurrency;
-  }
-
-  get ttft(): number {
-    return this.avgWaitTime + this.prefillTime;
-  }
-
-  get rho(): number {
-    return Math.min(Math.max(this.avgNumInService / this.analyzer.batchSize, 0), 1);
   }
 }
 
