@@ -122,7 +122,7 @@ export class QueueAnalyzer {
 
   /** Metrics at `lambda` requests per ms, 0 < lambda < saturationRate. */
   metricsAt(lambda: number): Metrics {
-    const solution = solveQueue(this.service, this.batchSize, lambda, this.counter, false);
+    const solution = solveQueue(this.service, this.batchSize, lambda, this.counter);
     const throughput = solution.throughput;
     const avgRespTime = solution.avgNumInSystem / throughput;
     const avgServTime = solution.avgNumInService / throughput;

@@ -56,11 +56,6 @@ export function solveQueue(
   batchSize: number,
   lambda: number,
   counter?: EvaluationCounter,
-  /**
-   * false: a blocking probability too small to change the throughput may be reported as 0 (the
-   * analyzer reads only the throughput and the averages, which are the same either way)
-   */
-  exactBlocking = true,
 ): QueueSolution {
   if (counter) counter.evaluations++;
   const queueStates = QUEUE_TO_BATCH_RATIO * batchSize;
@@ -102,8 +97,7 @@ export function solveQueue(
   }
 
   // States N+1..N+Q: w(N)·r^j for j = 1..Q.
-  const { sum, sumJ, last } =
-    !exactBlocking && negligiblePower(tailRatio, queueStates) ? negligibleTail(tailRatio) : geometricTail(tailRatio, queueStates);
+  const { sum, sumJ, last } = geometricTail(tailRatio, queueStates);
   const total = sumWeights + weightAtN * sum;
   const inService = sumNWeights + batchSize * weightAtN * sum;
   const inSystem = inService + weightAtN * sumJ;
@@ -114,33 +108,6 @@ export function solveQueue(
     avgNumInService: inService / total,
     blockingProbability,
   };
-}
-
-/** r^m below this is negligible to solveQueue's sums (m < 2^24). */
-const NEGLIGIBLE_POWER = 2 ** -99;
-
-/**
- * Whether r^m < NEGLIGIBLE_POWER, by squaring r (r^m <= r^e for e a power of two up to m): a few
- * products, where Math.pow took a twentieth of a fleet's time. Only where geometricTail uses its
- * closed forms (r >= 0, 1 - r >= 1e-6).
- */
-function negligiblePower(r: number, m: number): boolean {
-  if (m === 0 || !(r >= 0) || !(1 - r >= 1e-6)) return false;
-  let power = r;
-  for (let e = 1; ; e *= 2) {
-    if (power < NEGLIGIBLE_POWER) return true;
-    if (e * 2 > m) return false;
-    power *= power;
-  }
-}
-
-/**
- * geometricTail where r^m is negligible: 1 − r^m and 1 − (m+1)·r^m + m·r^m·r round to exactly 1
- * there, so its closed forms give these same numbers; r^m itself is taken as 0.
- */
-function negligibleTail(r: number): { sum: number; sumJ: number; last: number } {
-  const gap = 1 - r;
-  return { sum: r / gap, sumJ: r / (gap * gap), last: 0 };
 }
 
 /** Sums over j = 1..m of r^j and of j·r^j, and r^m. */
