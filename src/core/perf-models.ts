@@ -134,7 +134,7 @@ const TOKEN_KEY_RANGE = 1 << 16;
  */
 function sizingKey(batchSize: number, queueSize: number, request: RequestSize): number | string {
   const { inTokens, outTokens } = request;
-  // whole numbers, batch <= 2^20 and tokens < 2^16: below 2^52, so exact and distinct
+  // whole numbers, batch <= 2^20 and tokens < 2^16: below 2^53, so exact, and distinct as digits
   if (queueSize === 0 && keyDigit(batchSize, MAX_BATCH_SIZE + 1) && keyDigit(inTokens, TOKEN_KEY_RANGE) && keyDigit(outTokens, TOKEN_KEY_RANGE)) {
     return (batchSize * TOKEN_KEY_RANGE + inTokens) * TOKEN_KEY_RANGE + outTokens;
   }
