@@ -92,13 +92,23 @@ function costLeaving(groups: readonly ReplicaGroup[], other: readonly ReplicaGro
  * is charged for the groups that move, not as if all its replicas were on its main accelerator.
  */
 export function transitionPenalty(from: PenaltyAllocation, to: PenaltyAllocation): number {
+  if (!from.placements?.length && !to.placements?.length) {
+    // one group on each side (every candidate): the same sums as below, without their arrays
+    const kept = from.accelerator === to.accelerator;
+    if (kept && from.numReplicas === to.numReplicas) return 0;
+    return penalty(f32((kept ? 0 : 0 + f32(from.cost)) + (kept ? 0 : 0 + f32(to.cost))), from, to);
+  }
   const fromGroups = groupsOf(from);
   const toGroups = groupsOf(to);
   const unchanged =
     fromGroups.length === toGroups.length &&
     fromGroups.every((g) => toGroups.some((t) => t.accelerator === g.accelerator && t.numReplicas === g.numReplicas));
   if (unchanged) return 0;
-  const moved = f32(costLeaving(fromGroups, toGroups) + costLeaving(toGroups, fromGroups));
+  return penalty(f32(costLeaving(fromGroups, toGroups) + costLeaving(toGroups, fromGroups)), from, to);
+}
+
+/** A share of the cost `moved` between accelerators, plus the cost difference (float32). */
+function penalty(moved: number, from: ReplicaGroup, to: ReplicaGroup): number {
   return f32(f32(ACCELERATOR_PENALTY_FACTOR * moved) + f32(to.cost - f32(from.cost)));
 }
 

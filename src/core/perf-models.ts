@@ -12,6 +12,7 @@
 import { QueueAnalyzer, type Metrics, type PerfParameters, type RequestSize, type Sizing, type Targets } from './analyzer.js';
 import { f32 } from './float32.js';
 import { Infeasible, type Result } from './infeasible.js';
+import { MAX_BATCH_SIZE } from './limits.js';
 import { IterationTimeAnalyzer, type IterationTimeParameters } from './iteration-time.js';
 import type { EvaluationCounter } from './queue-model.js';
 import { FLOAT32_MAX, type ModelAcceleratorPerfData } from './schemas.js';
@@ -86,7 +87,7 @@ export interface SizedReplica {
  */
 export class SizingCache {
   private readonly models = new Map<ModelAcceleratorPerfData, PerfModel>();
-  private readonly sized = new Map<PerfModel, Map<object, Map<string, Result<SizedReplica>>>>();
+  private readonly sized = new Map<PerfModel, Map<object, Map<number | string, Result<SizedReplica>>>>();
 
   /** perfModelOf(perf), once for each perf entry */
   modelOf(perf: ModelAcceleratorPerfData): PerfModel {
@@ -104,8 +105,7 @@ export class SizingCache {
     if (!byTargets) this.sized.set(inputs.model, (byTargets = new Map()));
     let byRest = byTargets.get(inputs.targets);
     if (!byRest) byTargets.set(inputs.targets, (byRest = new Map()));
-    const { batchSize, request } = inputs;
-    const key = `${batchSize} ${queueSizeOf(inputs)} ${request.inTokens} ${request.outTokens}`;
+    const key = sizingKey(inputs.batchSize, queueSizeOf(inputs), inputs.request);
     let sized = byRest.get(key);
     if (!sized) {
       sized = sizeReplica(inputs);
@@ -123,6 +123,26 @@ export interface SizingInputs {
   request: RequestSize;
   targets: { 'slo-ttft': number; 'slo-itl': number; 'slo-tps': number };
   counter?: EvaluationCounter;
+}
+
+const TOKEN_KEY_RANGE = 1 << 16;
+
+/**
+ * The rest of a sizing's inputs as one key: most are exactly one number (a fleet sizes a distinct
+ * request size on nearly every server, so printing the key cost more than looking it up), the
+ * others a string (never equal to a number key in a Map).
+ */
+function sizingKey(batchSize: number, queueSize: number, request: RequestSize): number | string {
+  const { inTokens, outTokens } = request;
+  // whole numbers, batch <= 2^20 and tokens < 2^16: below 2^53, so exact, and distinct as digits
+  if (queueSize === 0 && keyDigit(batchSize, MAX_BATCH_SIZE + 1) && keyDigit(inTokens, TOKEN_KEY_RANGE) && keyDigit(outTokens, TOKEN_KEY_RANGE)) {
+    return (batchSize * TOKEN_KEY_RANGE + inTokens) * TOKEN_KEY_RANGE + outTokens;
+  }
+  return `${batchSize} ${queueSize} ${inTokens} ${outTokens}`;
+}
+
+function keyDigit(value: number, range: number): boolean {
+  return Number.isInteger(value) && value >= 0 && value < range;
 }
 
 function queueSizeOf(inputs: SizingInputs): number {

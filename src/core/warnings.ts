@@ -6,7 +6,20 @@
  */
 import type { ServerCandidates } from './candidates.js';
 import { NO_USABLE_PARAMETERS, perfModelOf } from './perf-models.js';
+import type { ModelAcceleratorPerfData } from './schemas.js';
 import { byName, type SystemView } from './system.js';
+
+/** Whether `perf` carries seed parameters that its perfParms override (memoised in `memo`). */
+function ignoresSeed(perf: ModelAcceleratorPerfData | undefined, memo: Map<ModelAcceleratorPerfData, boolean>): boolean {
+  if (!perf) return false;
+  let ignores = memo.get(perf);
+  if (ignores === undefined) {
+    const model = perfModelOf(perf);
+    ignores = model.kind === 'iteration-time' && model.ignored !== undefined;
+    memo.set(perf, ignores);
+  }
+  return ignores;
+}
 
 export function perfDataWarnings(
   system: SystemView,
@@ -17,6 +30,8 @@ export function perfDataWarnings(
   const unusable = new Map<string, number>();
   const ignored = new Set<string>();
   const leftOut: string[] = [];
+  // each perf entry is read once, not once for every server of its model
+  const seedIgnored = new Map<ModelAcceleratorPerfData, boolean>();
   for (const entry of servers) {
     const model = system.servers.get(entry.server)?.model ?? '';
     const perfByAccelerator = system.models.get(model);
@@ -26,10 +41,10 @@ export function perfDataWarnings(
       const pair = `model ${model} on ${accelerator}`;
       unusable.set(pair, (unusable.get(pair) ?? 0) + 1);
     }
-    for (const accelerator of [...entry.candidates.map((c) => c.accelerator), ...entry.rejected.map((r) => r.accelerator)]) {
-      const perf = perfByAccelerator.get(accelerator);
-      const kind = perf && perfModelOf(perf);
-      if (kind?.kind === 'iteration-time' && kind.ignored) ignored.add(`model ${model} on ${accelerator}`);
+    for (const list of [entry.candidates, entry.rejected]) {
+      for (const { accelerator } of list) {
+        if (ignoresSeed(perfByAccelerator.get(accelerator), seedIgnored)) ignored.add(`model ${model} on ${accelerator}`);
+      }
     }
     if (skipped.length > 0 && !allocations.has(entry.server)) {
       leftOut.push(
