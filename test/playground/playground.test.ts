@@ -226,6 +226,16 @@ async function runAndWait(page: Page, run: number, arrivalScale = 1): Promise<vo
   await page.waitForSelector(`[data-testid="results"][data-runs="${run}"][data-status="done"][data-arrival-scale="${arrivalScale}"]`);
 }
 
+/** The large sample as it comes, whatever the tests before did to the document; MILP on, not heterogeneous, a 600 s limit. */
+async function largeSampleWithMilp(page: Page): Promise<void> {
+  await page.getByTestId('sample').selectOption('small');
+  await page.getByTestId('sample').selectOption('large');
+  await page.waitForSelector('[data-testid="run"]:not([disabled])');
+  await page.getByTestId('flag-heterogeneous').uncheck();
+  await page.getByTestId('flag-milpSolver').check();
+  await page.getByTestId('flag-milpTimeLimit').fill('600');
+}
+
 /** Runs shown so far. */
 function runs(page: Page): Promise<number> {
   return page.getByTestId('results').getAttribute('data-runs').then(Number);
@@ -601,14 +611,8 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 90
   });
 
   it("shows the MILP's stage, best solution so far and gap in the busy box while it works, as the core reports them", { timeout: 180_000 }, async () => {
-    // the large sample as it comes, whatever the tests before did to the document
-    await page.getByTestId('sample').selectOption('small');
-    await page.getByTestId('sample').selectOption('large');
-    await page.waitForSelector('[data-testid="run"]:not([disabled])');
-    await page.getByTestId('flag-heterogeneous').uncheck();
-    await page.getByTestId('flag-milpSolver').check();
     // to the end, however busy the machine: every stage reports at least once
-    await page.getByTestId('flag-milpTimeLimit').fill('600');
+    await largeSampleWithMilp(page);
     const before = await runs(page);
     // Every text the busy box shows, however briefly: the test does not depend on when it looks.
     await page.getByTestId('busy-stage').evaluate((element) => {
@@ -633,14 +637,8 @@ describe.skipIf(!HAVE_CHROMIUM)('playground in headless Chromium', { timeout: 90
 
   it('offers milpIterationLimit, checks it, and gives it to the solver: the answer is the core\'s with the same budget, every run', { timeout: 180_000 }, async () => {
     const mipSolver = await loadNodeMipSolver();
-    // the large sample as it comes, whatever the tests before did to the document
-    await page.getByTestId('sample').selectOption('small');
-    await page.getByTestId('sample').selectOption('large');
-    await page.waitForSelector('[data-testid="run"]:not([disabled])');
-    await page.getByTestId('flag-heterogeneous').uncheck();
-    await page.getByTestId('flag-milpSolver').check();
     // the time limit must not bind first, in the page or in Node
-    await page.getByTestId('flag-milpTimeLimit').fill('600');
+    await largeSampleWithMilp(page);
     const field = page.getByTestId('flag-milpIterationLimit');
     const problem = page.getByTestId('iteration-limit-problem');
     for (const [value, message] of [
