@@ -252,9 +252,12 @@ function sampleText(sample: SampleName): string {
   return `${JSON.stringify(SAMPLES[sample], null, 2)}\n`;
 }
 
-/** Replaces the editor's text as a user would (select all, type), and waits for the check of it. */
+/** Replaces the editor's text as a user would (select all, type), and waits for the check of this text, not of an earlier one (whose status may read the same). */
 async function editText(page: Page, text: string, status: RegExp): Promise<void> {
+  const checked = () => page.getByTestId('doc-status').getAttribute('data-checked').then(Number);
+  const before = await checked();
   await page.getByTestId('editor').fill(text);
+  await expect.poll(checked, { timeout: 30_000 }).toBeGreaterThan(before);
   await expect.poll(() => page.getByTestId('doc-status').textContent()).toMatch(status);
 }
 
