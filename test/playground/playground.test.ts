@@ -256,7 +256,12 @@ function sampleText(sample: SampleName): string {
 async function editText(page: Page, text: string, status: RegExp): Promise<void> {
   const checked = () => page.getByTestId('doc-status').getAttribute('data-checked').then(Number);
   const before = await checked();
-  await page.getByTestId('editor').fill(text);
+  // Select all with the editor's own key, then type: fill() selects through the DOM, which the
+  // editor reads back on a later selectionchange event, so under load the text went in over the
+  // old selection (the line a problem's link had selected) instead of replacing the document.
+  await page.getByTestId('editor').focus();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.insertText(text);
   await expect.poll(checked, { timeout: 30_000 }).toBeGreaterThan(before);
   await expect.poll(() => page.getByTestId('doc-status').textContent()).toMatch(status);
 }
