@@ -45,22 +45,21 @@ export class KeyReader<F extends string = string> {
    */
   read<V>(entries: Iterable<readonly [string, V]>, isNull: (value: V) => boolean = isJsonNull): Partial<Record<F, V>> {
     const values: Partial<Record<F, V>> = {};
-    for (const [key, value] of entries) {
-      const field = this.field(key);
-      if (field !== undefined && !isNull(value)) values[field] = value;
-    }
+    for (const [key, value] of entries) this.take(values, key, value, isNull);
     return values;
   }
 
   /** `read` of a parsed JSON object, without making its [key, value] pairs (the validation's hot path). */
   readObject(object: object): Partial<Record<F, unknown>> {
     const values: Partial<Record<F, unknown>> = {};
-    for (const key of Object.keys(object)) {
-      const field = this.field(key);
-      const value = (object as Record<string, unknown>)[key];
-      if (field !== undefined && value !== null) values[field] = value;
-    }
+    for (const key of Object.keys(object)) this.take(values, key, (object as Record<string, unknown>)[key], isJsonNull);
     return values;
+  }
+
+  /** The one rule: a key naming a field gives it its value, unless the value is null. */
+  private take<V>(values: Partial<Record<F, V>>, key: string, value: V, isNull: (value: V) => boolean): void {
+    const field = this.field(key);
+    if (field !== undefined && !isNull(value)) values[field] = value;
   }
 }
 
