@@ -43,6 +43,8 @@ export interface CoreMeasurement {
   peakRssMB: number;
   /** MB, largest growth of the JS heap over one run, from a collected heap */
   heapDeltaMB: number;
+  /** queue solutions of that run: the sizing work the solver asked for (the greedy sizes only the candidates it reads) */
+  queueSolutions: number;
   /** milpSolver only, of the last run: servers within SLO by priority ("P1/P2/…"), the MILP's answer and the greedy's */
   withinSLO?: string;
   greedyWithinSLO?: string;
@@ -70,6 +72,7 @@ function median(values: readonly number[]): number {
 interface TimedRun {
   ms: number;
   heapDelta: number;
+  queueSolutions: number;
   result: OptimizeResult;
   system: System;
 }
@@ -79,18 +82,20 @@ function collectGarbage(): void {
 }
 
 /**
- * One run. `collected`: from a collected heap, to measure its growth. Timed runs are not: after
- * a forced full collection V8 shrinks the young generation, and the next run pays for growing it
- * again (the warm large sample took 6.5 ms so, 3.2 ms otherwise).
+ * One run. `collected`: from a collected heap, to measure its growth, with its queue solutions
+ * counted. Timed runs are neither: after a forced full collection V8 shrinks the young
+ * generation, and the next run pays for growing it again (the warm large sample took 6.5 ms so,
+ * 3.2 ms otherwise), and they run as `inferno-edge optimize` does.
  */
 function timedRun(data: SystemData, mipSolver: MipSolver | undefined, collected = false): TimedRun {
   if (collected) collectGarbage();
   const heapBefore = process.memoryUsage().heapUsed;
+  const counter = { evaluations: 0 };
   const started = performance.now();
   const system = System.fromSpec(data.system);
-  const result = optimize(system, data.system.optimizerData.optimizer, { mipSolver, now: () => performance.now() });
+  const result = optimize(system, data.system.optimizerData.optimizer, { mipSolver, now: () => performance.now(), ...(collected ? { counter } : {}) });
   const ms = performance.now() - started;
-  return { ms, heapDelta: process.memoryUsage().heapUsed - heapBefore, result, system };
+  return { ms, heapDelta: process.memoryUsage().heapUsed - heapBefore, queueSolutions: counter.evaluations, result, system };
 }
 
 /** Pairs the core analyzed: each server's candidates and the rejections of accelerators it has perf data for. */
@@ -117,7 +122,7 @@ async function measureCore(file: string, maxRuns: number, budgetMs: number, warm
     totalMs += last.ms;
   }
   // the heap's growth over one run, from a collected heap: one more run, untimed
-  const heapDelta = timedRun(data, mipSolver, true).heapDelta;
+  const { heapDelta, queueSolutions } = timedRun(data, mipSolver, true);
   const { result, system } = last as TimedRun;
   const allocations = [...result.allocations.values()];
   const summary = result.solution.summary;
@@ -133,6 +138,7 @@ async function measureCore(file: string, maxRuns: number, budgetMs: number, warm
     medianMs: median(runMs),
     peakRssMB: process.resourceUsage().maxRSS / 1024,
     heapDeltaMB: heapDelta / MB,
+    queueSolutions,
     ...(summary
       ? {
           withinSLO: byPriority(summary.servedWithinSLO),

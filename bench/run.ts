@@ -38,6 +38,8 @@ export interface Row {
   peakRssMB?: number;
   /** MB */
   heapDeltaMB?: number;
+  /** core rows: queue solutions of one run */
+  queueSolutions?: number;
   /** the fastest and slowest run (cli row) */
   minMs?: number;
   maxMs?: number;
@@ -117,6 +119,7 @@ function coreCase(name: string, data: () => unknown, settings: Settings, warmup 
         bestEffort: m.bestEffort,
         peakRssMB: m.peakRssMB,
         heapDeltaMB: m.heapDeltaMB,
+        queueSolutions: m.queueSolutions,
         withinSLO: m.withinSLO,
         greedyWithinSLO: m.greedyWithinSLO,
         milpStatus: m.milpStatus,
@@ -344,6 +347,7 @@ function table(rows: readonly Row[]): string {
     'best effort',
     'peak RSS MB',
     'heap Δ MB',
+    'queue solutions',
     'CPU ms',
     'optimize ms',
     'CLI ms',
@@ -367,6 +371,7 @@ function table(rows: readonly Row[]): string {
     fixed(row.bestEffort, 0),
     fixed(row.peakRssMB, 0),
     fixed(row.heapDeltaMB, 1),
+    fixed(row.queueSolutions, 0),
     row.cpuMinMs === undefined || row.cpuMaxMs === undefined ? fixed(row.cpuMs, 1) : `${fixed(row.cpuMs, 1)} (${fixed(row.cpuMinMs, 1)}–${fixed(row.cpuMaxMs, 1)})`,
     fixed(row.optimizeMs, 0),
     fixed(row.cliMs, 1),

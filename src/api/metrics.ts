@@ -149,8 +149,9 @@ function family(definition: MetricDefinition, samples: readonly Sample[]): Metri
 }
 
 /** How the optimizer left one server: explain's status, from the same facts. */
-function serverState({ candidates }: ServerCandidates, allocation: Allocation | undefined): ServerState {
-  const onlyEmpty = candidates.length > 0 && candidates.every((candidate) => candidate.accelerator === '');
+function serverState(server: ServerCandidates, allocation: Allocation | undefined): ServerState {
+  // the empty allocation of a server without load is its only candidate
+  const onlyEmpty = server.candidateAt(0)?.accelerator === '';
   if (onlyEmpty || allocation?.accelerator === '') return 'not_needed';
   if (!allocation) return 'unallocated';
   return allocation.bestEffort ? 'best_effort' : 'within_slo';
@@ -160,7 +161,7 @@ function serverState({ candidates }: ServerCandidates, allocation: Allocation | 
 function addUnits(units: Record<string, number>, server: ServerCandidates, allocation: Allocation): void {
   const placements = allocation.placements ?? [allocation];
   for (const placement of placements) {
-    const candidate = server.candidates.find((c) => c.accelerator === placement.accelerator);
+    const candidate = server.candidateOn(placement.accelerator);
     if (!candidate || candidate.accelerator === '') continue;
     units[candidate.acceleratorType] = (units[candidate.acceleratorType] ?? 0) + placement.numReplicas * candidate.unitsPerReplica;
   }

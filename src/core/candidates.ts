@@ -7,7 +7,7 @@ import type { RequestSize } from './analyzer.js';
 import { f32 } from './float32.js';
 import { Infeasible, type Result } from './infeasible.js';
 import { MAX_BATCH_SIZE, MAX_REPLICAS } from './limits.js';
-import { NO_USABLE_PARAMETERS, SizingCache, zeroLoadFigures, type ReplicaModel } from './perf-models.js';
+import { maxRatePerReplicaBound, NO_USABLE_PARAMETERS, SizingCache, zeroLoadFigures, type CachedReplica, type ReplicaModel, type SizingInputs } from './perf-models.js';
 import type { EvaluationCounter } from './queue-model.js';
 import { FLOAT32_MAX, type AcceleratorSpec, type ModelAcceleratorPerfData, type ModelTarget, type ServerSpec } from './schemas.js';
 import { byName, LOWEST_PRIORITY, serviceClassOf, sortedValues, type ReadonlyDeep, type SystemView } from './system.js';
@@ -43,18 +43,6 @@ export interface Candidate {
 export interface RejectedAccelerator {
   accelerator: string;
   reason: string;
-}
-
-export interface ServerCandidates {
-  server: string;
-  priority: number;
-  /** the accelerator of the current allocation ('' if none) */
-  currentAccelerator: string;
-  /** sorted by value, then accelerator name */
-  candidates: Candidate[];
-  rejected: RejectedAccelerator[];
-  /** set when a rule about the server itself leaves it without candidates */
-  reason?: string;
 }
 
 /** Orders candidates by value; equal values by accelerator name. */
@@ -116,7 +104,11 @@ export interface CandidateOptions {
   counter?: EvaluationCounter;
 }
 
-/** Candidates of every server, sorted by server name. */
+/**
+ * Candidates of every server, sorted by server name. Each server's candidates are sized when a
+ * solver first asks for them (ServerCandidates), so that the greedy sizes only those it can
+ * reach: a fleet's server mostly takes one of its two best, out of a candidate per accelerator.
+ */
 export function computeCandidates(system: SystemView, options: CandidateOptions = {}): ServerCandidates[] {
   const cache = new SizingCache();
   const accelerators = sortedValues(system.accelerators);
@@ -124,6 +116,148 @@ export function computeCandidates(system: SystemView, options: CandidateOptions 
 }
 
 type Accelerator = ReadonlyDeep<AcceleratorSpec>;
+
+/**
+ * A candidate whose sizing (the queue solutions: nearly all the work) waits until it is asked
+ * for, with the least value it can have. A class of plain fields: a fleet holds one for most of
+ * its server × accelerator pairs.
+ */
+class UnsizedCandidate {
+  constructor(
+    /** the accelerator's place in name order: rejections are listed in that order */
+    readonly order: number,
+    readonly acc: Accelerator,
+    /** a lower bound of the candidate's value: the fewest replicas the stable range allows */
+    readonly leastValue: number,
+    private readonly replica: CachedReplica,
+    private readonly instances: number,
+    private readonly batchSize: number,
+    private readonly totalRate: number,
+    private readonly server: ReadonlyDeep<ServerSpec>,
+  ) {}
+
+  /** The candidate, or why there is none. */
+  size(): Result<Candidate> {
+    return sizedCandidate(this.acc, this.instances, this.batchSize, this.totalRate, this.replica, this.server);
+  }
+}
+
+/** Orders unsized candidates by the least value they can have, then accelerator name (as compareCandidates). */
+function compareUnsized(a: UnsizedCandidate, b: UnsizedCandidate): number {
+  return a.leastValue - b.leastValue || byName(a.acc.name, b.acc.name);
+}
+
+/** Whether `unsized`, once sized, may come before `candidate` in value order. */
+function mayPrecede(unsized: UnsizedCandidate, candidate: Candidate): boolean {
+  return unsized.leastValue < candidate.value || (unsized.leastValue === candidate.value && byName(unsized.acc.name, candidate.accelerator) < 0);
+}
+
+interface Rejection extends RejectedAccelerator {
+  order: number;
+}
+
+/**
+ * One server's candidates, sorted by value then accelerator name, and the accelerators it cannot
+ * use and why. The candidates are sized lazily, by the least value each can have: `candidateAt(i)`
+ * sizes only until no unsized candidate can come before the i-th, so a solver that reads a
+ * server's first candidates sizes few. `candidates` and `rejected` size them all. Whatever is
+ * asked, the answers are those of sizing every candidate at once.
+ */
+export class ServerCandidates {
+  /** set when a rule about the server itself leaves it without candidates */
+  reason?: string;
+  /** sized, in value order */
+  private readonly sized: Candidate[] = [];
+  /** not sized yet, by least value from `nextUnsized` on */
+  private readonly unsized: UnsizedCandidate[] = [];
+  private nextUnsized = 0;
+  /** in the order found; `rejected` sorts them */
+  private readonly rejections: Rejection[] = [];
+  /** every accelerator with a candidate or a rejection, sized or not, in name order */
+  private readonly consideredAccelerators: string[] = [];
+
+  constructor(
+    readonly server: string,
+    readonly priority: number,
+    /** the accelerator of the current allocation ('' if none) */
+    readonly currentAccelerator: string,
+  ) {}
+
+  /** The i-th candidate in value order (0 first), undefined past the last. */
+  candidateAt(index: number): Candidate | undefined {
+    while (this.nextUnsized < this.unsized.length && (index >= this.sized.length || mayPrecede(this.unsized[this.nextUnsized], this.sized[index]))) {
+      this.sizeNext();
+    }
+    return this.sized[index];
+  }
+
+  /** All candidates, sorted by value then accelerator name. */
+  get candidates(): readonly Candidate[] {
+    this.sizeAll();
+    return this.sized;
+  }
+
+  /** The accelerators without a candidate and why, in accelerator name order. */
+  get rejected(): readonly RejectedAccelerator[] {
+    this.sizeAll();
+    return this.rejectionsFor(() => true);
+  }
+
+  /** Sizes every candidate not sized yet. */
+  sizeAll(): void {
+    while (this.nextUnsized < this.unsized.length) this.sizeNext();
+  }
+
+  /** The candidate on `accelerator`, if any; sizes all only when it is not sized yet. */
+  candidateOn(accelerator: string): Candidate | undefined {
+    const onIt = (candidate: Candidate) => candidate.accelerator === accelerator;
+    return this.sized.find(onIt) ?? this.candidates.find(onIt);
+  }
+
+  /** The accelerators considered (a candidate or a rejection each), without sizing any. */
+  get considered(): readonly string[] {
+    return this.consideredAccelerators;
+  }
+
+  /** Accelerators rejected for `reason` found before sizing (NO_USABLE_PARAMETERS, say), in name order; sizes none. */
+  rejectedBeforeSizing(reason: string): string[] {
+    return this.rejectionsFor((r) => r.reason === reason).map((r) => r.accelerator);
+  }
+
+  /** Adds what an accelerator gives: a candidate, sized or not, or a rejection. */
+  add(order: number, accelerator: string, outcome: Result<Candidate | UnsizedCandidate>): void {
+    this.consideredAccelerators.push(accelerator);
+    if (outcome instanceof Infeasible) this.rejections.push({ order, accelerator, reason: outcome.reason });
+    else if (outcome instanceof UnsizedCandidate) this.unsized.push(outcome);
+    // Every accelerator gives a server without load the same empty allocation: keep one.
+    else if (outcome.accelerator !== '' || this.sized.length === 0) this.sized.push(outcome);
+  }
+
+  /** Orders what `add` was given; called once, after the last. */
+  sort(): void {
+    this.sized.sort(compareCandidates);
+    this.unsized.sort(compareUnsized);
+  }
+
+  private sizeNext(): void {
+    const next = this.unsized[this.nextUnsized++];
+    const outcome = next.size();
+    if (outcome instanceof Infeasible) {
+      this.rejections.push({ order: next.order, accelerator: next.acc.name, reason: outcome.reason });
+      return;
+    }
+    let at = this.sized.length;
+    while (at > 0 && compareCandidates(this.sized[at - 1], outcome) > 0) at--;
+    this.sized.splice(at, 0, outcome);
+  }
+
+  private rejectionsFor(keep: (rejection: Rejection) => boolean): RejectedAccelerator[] {
+    return this.rejections
+      .filter(keep)
+      .sort((a, b) => a.order - b.order)
+      .map(({ accelerator, reason }) => ({ accelerator, reason }));
+  }
+}
 
 function serverCandidates(
   system: SystemView,
@@ -134,13 +268,7 @@ function serverCandidates(
 ): ServerCandidates {
   const className = serviceClassOf(server);
   const svc = system.serviceClasses.get(className);
-  const result: ServerCandidates = {
-    server: server.name,
-    priority: svc?.priority ?? LOWEST_PRIORITY,
-    currentAccelerator: server.currentAlloc.accelerator,
-    candidates: [],
-    rejected: [],
-  };
+  const result = new ServerCandidates(server.name, svc?.priority ?? LOWEST_PRIORITY, server.currentAlloc.accelerator);
   const target = svc?.targets.get(server.model);
   const perfByAccelerator = system.models.get(server.model);
   // The missing piece itself: an unknown model, not the class's lack of a target for it.
@@ -161,14 +289,11 @@ function serverCandidates(
 
   const request = { inTokens: current.load.avgInTokens, outTokens: current.load.avgOutTokens };
   const context: AcceleratorContext = { server, target, request, cache, counter: options.counter };
-  for (const acc of allowed) {
+  allowed.forEach((acc, order) => {
     const perf = perfByAccelerator.get(acc.name);
-    const outcome = perf ? candidateOn(acc, perf, context) : new Infeasible(`no perf data for model ${server.model} on ${acc.name}`);
-    if (outcome instanceof Infeasible) result.rejected.push({ accelerator: acc.name, reason: outcome.reason });
-    // Every accelerator gives a server without load the same empty allocation: keep one.
-    else if (outcome.accelerator !== '' || result.candidates.length === 0) result.candidates.push(outcome);
-  }
-  result.candidates.sort(compareCandidates);
+    result.add(order, acc.name, perf ? candidateOn(order, acc, perf, context) : new Infeasible(`no perf data for model ${server.model} on ${acc.name}`));
+  });
+  result.sort();
   return result;
 }
 
@@ -181,24 +306,21 @@ interface AcceleratorContext {
   counter?: EvaluationCounter;
 }
 
-/** The candidate allocation of `server` on `acc`, or why there is none. */
-function candidateOn(acc: Accelerator, perf: ReadonlyDeep<ModelAcceleratorPerfData>, context: AcceleratorContext): Result<Candidate> {
+/**
+ * The candidate allocation of `server` on `acc`, or why there is none; one that needs sizing is
+ * returned unsized, with the least value it can have.
+ */
+function candidateOn(
+  order: number,
+  acc: Accelerator,
+  perf: ReadonlyDeep<ModelAcceleratorPerfData>,
+  context: AcceleratorContext,
+): Result<Candidate | UnsizedCandidate> {
   const { server, target } = context;
   const current = server.currentAlloc;
   const load = current.load;
   const model = context.cache.modelOf(perf);
   const instances = perf.accCount > 0 ? perf.accCount : 1;
-  const placed = (numReplicas: number, batchSize: number) => {
-    const alloc = {
-      accelerator: acc.name,
-      acceleratorType: acc.type,
-      unitsPerReplica: instances * acc.multiplicity,
-      numReplicas,
-      batchSize,
-      cost: f32(f32(acc.cost) * instances * numReplicas),
-    };
-    return { ...alloc, value: transitionPenalty(current, alloc) };
-  };
 
   const outTokens = load.avgOutTokens;
   const tps = f32(target['slo-tps']);
@@ -211,22 +333,55 @@ function candidateOn(acc: Accelerator, perf: ReadonlyDeep<ModelAcceleratorPerfDa
       return { ...empty, value: transitionPenalty(current, empty), itl: 0, ttft: 0, rho: 0, maxRatePerReplica: 0, totalRate: 0 };
     }
     const batchSize = server.maxBatchSize > 0 ? server.maxBatchSize : perf.maxBatchSize;
+    const numReplicas = server.minNumReplicas;
+    const placed = {
+      accelerator: acc.name,
+      acceleratorType: acc.type,
+      unitsPerReplica: instances * acc.multiplicity,
+      numReplicas,
+      batchSize,
+      cost: f32(f32(acc.cost) * instances * numReplicas),
+    };
     // No load: the latencies of a single request, as the reference reports them.
-    return withinRange({ ...placed(server.minNumReplicas, batchSize), ...zeroLoadFigures(model, batchSize), rho: 0, totalRate: 0 });
+    return withinRange({ ...placed, value: transitionPenalty(current, placed), ...zeroLoadFigures(model, batchSize), rho: 0, totalRate: 0 });
   }
   if (model.kind === 'none') return new Infeasible(NO_USABLE_PARAMETERS);
 
   const batchSize =
     server.maxBatchSize > 0 ? server.maxBatchSize : Math.max(Math.floor((perf.maxBatchSize * perf.atTokens) / outTokens), 1);
   if (batchSize > MAX_BATCH_SIZE) return new Infeasible(`batch size ${batchSize} exceeds the limit of ${MAX_BATCH_SIZE}`);
-  const sized = context.cache.size({
+  const inputs: SizingInputs = {
     model,
     batchSize,
     queueSize: server.maxQueueSize ?? 0,
     request: context.request,
     targets: target,
     counter: context.counter,
-  });
+  };
+  const replica = context.cache.replica(inputs);
+  const analyzer = replica.analyzer;
+  if (analyzer instanceof Infeasible) return analyzer;
+  // The value grows with the replicas, so the fewest the stable range allows bound it from below.
+  // A server's current accelerator (where the value is 0 at the current count, whatever the cost)
+  // and a negative cost are sized at once.
+  const unitCost = f32(acc.cost) * instances;
+  const onCurrent = current.accelerator === acc.name || (current.placements ?? []).some((p) => p.accelerator === acc.name);
+  const fewestReplicas = Math.max(Math.ceil(totalRate / maxRatePerReplicaBound(analyzer)), server.minNumReplicas);
+  const leastValue = transitionPenalty(current, { accelerator: acc.name, numReplicas: fewestReplicas, cost: f32(unitCost * fewestReplicas) });
+  if (onCurrent || !(unitCost >= 0) || Number.isNaN(leastValue)) return sizedCandidate(acc, instances, batchSize, totalRate, replica, server);
+  return new UnsizedCandidate(order, acc, leastValue, replica, instances, batchSize, totalRate, server);
+}
+
+/** The candidate on `acc` once sized: the replicas its sizing needs for the server's load, or why there are none. */
+function sizedCandidate(
+  acc: Accelerator,
+  instances: number,
+  batchSize: number,
+  totalRate: number,
+  replica: CachedReplica,
+  server: ReadonlyDeep<ServerSpec>,
+): Result<Candidate> {
+  const sized = replica.size();
   if (sized instanceof Infeasible) return sized;
   const { analyzer, maxRatePerReplica } = sized;
   const numReplicas = Math.max(Math.ceil(totalRate / maxRatePerReplica), server.minNumReplicas);
@@ -235,14 +390,12 @@ function candidateOn(acc: Accelerator, perf: ReadonlyDeep<ModelAcceleratorPerfDa
   }
   // at the rate each replica takes, at most the sized one (so the queue is stable)
   const metrics = analyzer.metricsAtRate(totalRate / numReplicas);
-  // written out, not spread from placed(): this runs for every server and accelerator
-  const unitsPerReplica = instances * acc.multiplicity;
   const cost = f32(f32(acc.cost) * instances * numReplicas);
-  const value = transitionPenalty(current, { accelerator: acc.name, numReplicas, cost });
+  const value = transitionPenalty(server.currentAlloc, { accelerator: acc.name, numReplicas, cost });
   return withinRange({
     accelerator: acc.name,
     acceleratorType: acc.type,
-    unitsPerReplica,
+    unitsPerReplica: instances * acc.multiplicity,
     numReplicas,
     batchSize,
     cost,

@@ -36,8 +36,11 @@ export interface Allocation extends Candidate {
 interface Entry {
   server: string;
   priority: number;
-  candidates: readonly Candidate[];
+  /** sized as far as the greedy reads them */
+  candidates: ServerCandidates;
   index: number;
+  /** the candidate at `index` */
+  candidate: Candidate;
   /** value lost if the current candidate is refused (float32) */
   delta: number;
 }
@@ -64,15 +67,18 @@ function compareEntries(a: Entry, b: Entry): number {
   return (
     a.priority - b.priority ||
     b.delta - a.delta ||
-    b.candidates[b.index].value - a.candidates[a.index].value ||
+    b.candidate.value - a.candidate.value ||
     byName(a.server, b.server)
   );
 }
 
 /** Value lost by moving to the next candidate; the largest float32 when there is none, as in the reference. */
-function gapAt(candidates: readonly Candidate[], index: number): number {
-  return index + 1 < candidates.length ? f32(candidates[index + 1].value - candidates[index].value) : FLOAT32_MAX;
+function gapAt(candidates: ServerCandidates, index: number): number {
+  const next = candidates.candidateAt(index + 1);
+  return next ? f32(next.value - (candidates.candidateAt(index) as Candidate).value) : FLOAT32_MAX;
 }
+
+
 
 /**
  * Allocates within `capacity` (units by accelerator type), which it consumes.
@@ -96,10 +102,12 @@ export function solveGreedy(
 }
 
 function entriesOf(servers: readonly ServerCandidates[]): Entry[] {
-  return servers
-    .filter((s) => s.candidates.length > 0)
-    .map((s) => ({ server: s.server, priority: s.priority, candidates: s.candidates, index: 0, delta: gapAt(s.candidates, 0) }))
-    .sort(compareEntries);
+  const entries: Entry[] = [];
+  for (const s of servers) {
+    const candidate = s.candidateAt(0);
+    if (candidate) entries.push({ server: s.server, priority: s.priority, candidates: s, index: 0, candidate, delta: gapAt(s, 0) });
+  }
+  return entries.sort(compareEntries);
 }
 
 /**
@@ -140,7 +148,7 @@ function allocateWithinSLOs(sorted: readonly Entry[], context: Context): Entry[]
   for (const entry of sorted) queue.push(entry);
   const unallocated: Entry[] = [];
   for (let entry = queue.pop(); entry !== undefined; entry = queue.pop()) {
-    const candidate = entry.candidates[entry.index];
+    const candidate = entry.candidate;
     // A server without load needs no replicas: nothing to allocate.
     if (candidate.accelerator === '') continue;
     const units = candidate.numReplicas * candidate.unitsPerReplica;
@@ -159,10 +167,12 @@ function allocateWithinSLOs(sorted: readonly Entry[], context: Context): Entry[]
       context.refusals.set(entry.server, [...(context.refusals.get(entry.server) ?? []), refusal]);
     }
     entry.index++;
-    if (entry.index === entry.candidates.length) {
+    const next = entry.candidates.candidateAt(entry.index);
+    if (!next) {
       unallocated.push(entry);
       continue;
     }
+    entry.candidate = next;
     entry.delta = gapAt(entry.candidates, entry.index);
     queue.push(entry);
   }
@@ -217,17 +227,22 @@ function replicasThatFit(context: Context, candidate: Candidate): number {
   return Math.floor(available(context, candidate.acceleratorType) / candidate.unitsPerReplica);
 }
 
+/** The first of the server's candidates (in value order) with room for a replica; those after it stay unsized. */
+function firstFitting(context: Context, server: ServerCandidates): Candidate | undefined {
+  for (let index = 0, candidate; (candidate = server.candidateAt(index)); index++) {
+    if (replicasThatFit(context, candidate) > 0) return candidate;
+  }
+  return undefined;
+}
+
 /** In order, each server takes as many replicas as fit of its first candidate that fits at all. */
 function allocateExhaustively(entries: readonly Entry[], context: Context): void {
   for (const entry of entries) {
-    for (const candidate of entry.candidates) {
-      const replicas = Math.min(replicasThatFit(context, candidate), candidate.numReplicas);
-      if (replicas > 0) {
-        take(context, candidate.acceleratorType, replicas * candidate.unitsPerReplica);
-        context.allocations.set(entry.server, reduced(candidate, replicas));
-        break;
-      }
-    }
+    const candidate = firstFitting(context, entry.candidates);
+    if (!candidate) continue;
+    const replicas = Math.min(replicasThatFit(context, candidate), candidate.numReplicas);
+    take(context, candidate.acceleratorType, replicas * candidate.unitsPerReplica);
+    context.allocations.set(entry.server, reduced(candidate, replicas));
   }
 }
 
@@ -244,7 +259,7 @@ function allocateRoundRobin(entries: readonly Entry[], context: Context): void {
     for (const entry of active) {
       let pick = chosen.get(entry.server);
       if (!pick) {
-        const candidate = entry.candidates.find((c) => replicasThatFit(context, c) > 0);
+        const candidate = firstFitting(context, entry.candidates);
         if (!candidate) continue;
         pick = { candidate, replicas: 0 };
         chosen.set(entry.server, pick);

@@ -67,6 +67,9 @@ export function optimize(system: SystemView, spec: OptimizerSpec, options: Optim
   const now = options.now ?? Date.now;
   const started = now();
   const candidates = computeCandidates(system, { counter: options.counter });
+  // The MILP reads every candidate, and its time limit counts their sizing before it begins
+  // (docs/semantics.md, Limits): all are sized first. The greedy alone sizes only those it reads.
+  if (useMilp) for (const server of candidates) server.sizeAll();
   const solution: AllocationSolution = { allocations: {} };
   let allocations: Map<string, Allocation>;
   let refusals = new Map<string, CapacityRefusal[]>();
@@ -122,8 +125,9 @@ export function optimize(system: SystemView, spec: OptimizerSpec, options: Optim
 /** Capacity is no object: every server takes its least-value candidate. */
 function solveUnlimited(servers: readonly ServerCandidates[]): Map<string, Allocation> {
   const allocations = new Map<string, Allocation>();
-  for (const { server, candidates } of servers) {
-    if (candidates.length > 0) allocations.set(server, { ...candidates[0], bestEffort: false });
+  for (const s of servers) {
+    const best = s.candidateAt(0);
+    if (best) allocations.set(s.server, { ...best, bestEffort: false });
   }
   return allocations;
 }

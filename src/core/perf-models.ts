@@ -87,7 +87,7 @@ export interface SizedReplica {
  */
 export class SizingCache {
   private readonly models = new Map<ModelAcceleratorPerfData, PerfModel>();
-  private readonly sized = new Map<PerfModel, Map<object, Map<number | string, Result<SizedReplica>>>>();
+  private readonly replicas = new Map<PerfModel, Map<object, Map<number | string, CachedReplica>>>();
 
   /** perfModelOf(perf), once for each perf entry */
   modelOf(perf: ModelAcceleratorPerfData): PerfModel {
@@ -99,19 +99,34 @@ export class SizingCache {
     return model;
   }
 
-  /** The sizing for these inputs (`model` from modelOf), computed the first time they are seen. */
-  size(inputs: SizingInputs): Result<SizedReplica> {
-    let byTargets = this.sized.get(inputs.model);
-    if (!byTargets) this.sized.set(inputs.model, (byTargets = new Map()));
+  /** The replica for these inputs (`model` from modelOf): its model built, its sizing done when first asked for. */
+  replica(inputs: SizingInputs): CachedReplica {
+    let byTargets = this.replicas.get(inputs.model);
+    if (!byTargets) this.replicas.set(inputs.model, (byTargets = new Map()));
     let byRest = byTargets.get(inputs.targets);
     if (!byRest) byTargets.set(inputs.targets, (byRest = new Map()));
     const key = sizingKey(inputs.batchSize, queueSizeOf(inputs), inputs.request);
-    let sized = byRest.get(key);
-    if (!sized) {
-      sized = sizeReplica(inputs);
-      byRest.set(key, sized);
+    let replica = byRest.get(key);
+    if (!replica) {
+      replica = new CachedReplica(replicaModelOf(inputs), inputs.targets);
+      byRest.set(key, replica);
     }
-    return sized;
+    return replica;
+  }
+}
+
+/** A replica's model (cheap to build: no queue is solved) and its sizing, done once when first asked for. */
+export class CachedReplica {
+  private sizing?: Result<SizedReplica>;
+
+  constructor(
+    readonly analyzer: Result<ReplicaModel>,
+    private readonly targets: SizingInputs['targets'],
+  ) {}
+
+  size(): Result<SizedReplica> {
+    this.sizing ??= sizedFor(this.analyzer, targetsOf(this.targets));
+    return this.sizing;
   }
 }
 
@@ -149,15 +164,17 @@ function queueSizeOf(inputs: SizingInputs): number {
   return inputs.model.kind === 'iteration-time' ? inputs.queueSize : 0;
 }
 
-/** The replica's analyzer and its sizing for the targets, or why it cannot meet them (SizingCache.size shares them). */
-export function sizeReplica(inputs: SizingInputs): Result<SizedReplica> {
+/** The replica's model for the inputs, or why there is none. */
+function replicaModelOf(inputs: SizingInputs): Result<ReplicaModel> {
   const { model, batchSize, request, counter } = inputs;
-  const targets = { ttft: f32(inputs.targets['slo-ttft']), itl: f32(inputs.targets['slo-itl']), tps: f32(inputs.targets['slo-tps']) };
-  const analyzer =
-    model.kind === 'iteration-time'
-      ? IterationTimeAnalyzer.create(batchSize, queueSizeOf(inputs), model.parameters, request, counter)
-      : QueueAnalyzer.create(batchSize, model.parameters, request, counter);
-  return sizedFor(analyzer, targets);
+  return model.kind === 'iteration-time'
+    ? IterationTimeAnalyzer.create(batchSize, queueSizeOf(inputs), model.parameters, request, counter)
+    : QueueAnalyzer.create(batchSize, model.parameters, request, counter);
+}
+
+/** The SLO targets as the references read them (float32). */
+function targetsOf(targets: SizingInputs['targets']): Targets {
+  return { ttft: f32(targets['slo-ttft']), itl: f32(targets['slo-itl']), tps: f32(targets['slo-tps']) };
 }
 
 function sizedFor(analyzer: Result<ReplicaModel>, targets: Targets): Result<SizedReplica> {
@@ -165,6 +182,15 @@ function sizedFor(analyzer: Result<ReplicaModel>, targets: Targets): Result<Size
   const sizing = analyzer.size(targets);
   // only the rate is kept: a fleet's thousands of candidates need not hold their metrics
   return sizing instanceof Infeasible ? sizing : { analyzer, maxRatePerReplica: f32(sizing.metrics.throughput) };
+}
+
+/**
+ * The most requests per second one replica of `analyzer` can be sized for, whatever the targets:
+ * sizing takes a rate within the stable range and reports the throughput there (float32), which
+ * is at most that rate. The margin covers the rounding of both.
+ */
+export function maxRatePerReplicaBound(analyzer: ReplicaModel): number {
+  return analyzer.maxRate * 1000 * (1 + 1e-6);
 }
 
 /**

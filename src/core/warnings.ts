@@ -36,15 +36,14 @@ export function perfDataWarnings(
     const model = system.servers.get(entry.server)?.model ?? '';
     const perfByAccelerator = system.models.get(model);
     if (!perfByAccelerator) continue;
-    const skipped = entry.rejected.filter((r) => r.reason === NO_USABLE_PARAMETERS).map((r) => r.accelerator);
+    // found before sizing: the warnings size nothing
+    const skipped = entry.rejectedBeforeSizing(NO_USABLE_PARAMETERS);
     for (const accelerator of skipped) {
       const pair = `model ${model} on ${accelerator}`;
       unusable.set(pair, (unusable.get(pair) ?? 0) + 1);
     }
-    for (const list of [entry.candidates, entry.rejected]) {
-      for (const { accelerator } of list) {
-        if (ignoresSeed(perfByAccelerator.get(accelerator), seedIgnored)) ignored.add(`model ${model} on ${accelerator}`);
-      }
+    for (const accelerator of entry.considered) {
+      if (ignoresSeed(perfByAccelerator.get(accelerator), seedIgnored)) ignored.add(`model ${model} on ${accelerator}`);
     }
     if (skipped.length > 0 && !allocations.has(entry.server)) {
       leftOut.push(
