@@ -173,7 +173,7 @@ export class ServerCandidates {
   private nextUnsized = 0;
   /** in the order found; `rejected` sorts them */
   private readonly rejections: Rejection[] = [];
-  /** every accelerator with a candidate or a rejection, sized or not, in name order */
+  /** the accelerator of every candidate ('' for the empty one), sized or not, and of every rejection, in name order */
   private readonly consideredAccelerators: string[] = [];
 
   constructor(
@@ -214,7 +214,7 @@ export class ServerCandidates {
     return this.sized.find(onIt) ?? this.candidates.find(onIt);
   }
 
-  /** The accelerators considered (a candidate or a rejection each), without sizing any. */
+  /** The accelerators of the candidates and rejections (`candidates` and `rejected`), without sizing any. */
   get considered(): readonly string[] {
     return this.consideredAccelerators;
   }
@@ -226,11 +226,17 @@ export class ServerCandidates {
 
   /** Adds what an accelerator gives: a candidate, sized or not, or a rejection. */
   add(order: number, accelerator: string, outcome: Result<Candidate | UnsizedCandidate>): void {
-    this.consideredAccelerators.push(accelerator);
-    if (outcome instanceof Infeasible) this.rejections.push({ order, accelerator, reason: outcome.reason });
-    else if (outcome instanceof UnsizedCandidate) this.unsized.push(outcome);
-    // Every accelerator gives a server without load the same empty allocation: keep one.
-    else if (outcome.accelerator !== '' || this.sized.length === 0) this.sized.push(outcome);
+    if (outcome instanceof Infeasible) {
+      this.rejections.push({ order, accelerator, reason: outcome.reason });
+      this.consideredAccelerators.push(accelerator);
+    } else if (outcome instanceof UnsizedCandidate) {
+      this.unsized.push(outcome);
+      this.consideredAccelerators.push(accelerator);
+    } else if (outcome.accelerator !== '' || this.sized.length === 0) {
+      // Every accelerator gives a server without load the same empty allocation (accelerator ''): keep one.
+      this.sized.push(outcome);
+      this.consideredAccelerators.push(outcome.accelerator);
+    }
   }
 
   /** Orders what `add` was given; called once, after the last. */
@@ -362,8 +368,9 @@ function candidateOn(
   const analyzer = replica.analyzer;
   if (analyzer instanceof Infeasible) return analyzer;
   // The value grows with the replicas, so the fewest the stable range allows bound it from below.
-  // A server's current accelerator (where the value is 0 at the current count, whatever the cost)
-  // and a negative cost are sized at once.
+  // Sized at once where it need not grow: on a server's current accelerator (the value is 0 at the
+  // current count, whatever the cost) and at a cost below 0 (the schema refuses one; a caller of
+  // the core may not).
   const unitCost = f32(acc.cost) * instances;
   const onCurrent = current.accelerator === acc.name || (current.placements ?? []).some((p) => p.accelerator === acc.name);
   const fewestReplicas = Math.max(Math.ceil(totalRate / maxRatePerReplicaBound(analyzer)), server.minNumReplicas);

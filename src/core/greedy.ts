@@ -73,12 +73,10 @@ function compareEntries(a: Entry, b: Entry): number {
 }
 
 /** Value lost by moving to the next candidate; the largest float32 when there is none, as in the reference. */
-function gapAt(candidates: ServerCandidates, index: number): number {
+function gapAfter(candidates: ServerCandidates, index: number, current: Candidate): number {
   const next = candidates.candidateAt(index + 1);
-  return next ? f32(next.value - (candidates.candidateAt(index) as Candidate).value) : FLOAT32_MAX;
+  return next ? f32(next.value - current.value) : FLOAT32_MAX;
 }
-
-
 
 /**
  * Allocates within `capacity` (units by accelerator type), which it consumes.
@@ -105,7 +103,7 @@ function entriesOf(servers: readonly ServerCandidates[]): Entry[] {
   const entries: Entry[] = [];
   for (const s of servers) {
     const candidate = s.candidateAt(0);
-    if (candidate) entries.push({ server: s.server, priority: s.priority, candidates: s, index: 0, candidate, delta: gapAt(s, 0) });
+    if (candidate) entries.push({ server: s.server, priority: s.priority, candidates: s, index: 0, candidate, delta: gapAfter(s, 0, candidate) });
   }
   return entries.sort(compareEntries);
 }
@@ -173,7 +171,7 @@ function allocateWithinSLOs(sorted: readonly Entry[], context: Context): Entry[]
       continue;
     }
     entry.candidate = next;
-    entry.delta = gapAt(entry.candidates, entry.index);
+    entry.delta = gapAfter(entry.candidates, entry.index, next);
     queue.push(entry);
   }
   return unallocated;

@@ -21,6 +21,8 @@ interface Case {
   capacityFactor: number;
   saturationPolicy: SaturationPolicy;
   delayedBestEffort: boolean;
+  /** costs below 0 for some accelerators: what the schema refuses, and the core may still be given */
+  negativeCosts?: boolean;
 }
 
 const CASES: Case[] = [
@@ -29,6 +31,7 @@ const CASES: Case[] = [
   { seed: 3, capacityFactor: 0.3, saturationPolicy: 'RoundRobin', delayedBestEffort: true },
   { seed: 4, capacityFactor: 0.6, saturationPolicy: 'PriorityRoundRobin', delayedBestEffort: false },
   { seed: 5, capacityFactor: 0.2, saturationPolicy: 'PriorityExhaustive', delayedBestEffort: true },
+  { seed: 6, capacityFactor: 1.5, saturationPolicy: 'None', delayedBestEffort: false, negativeCosts: true },
 ];
 
 /**
@@ -36,9 +39,16 @@ const CASES: Case[] = [
  * with the most replicas (most above the fewest its rate range allows), with those replicas, at that cost or at none (so that its value is
  * 0 and other replica counts there cost the most): the transition penalty then orders them.
  */
-function systemFor({ seed, capacityFactor, saturationPolicy, delayedBestEffort }: Case): System {
+function systemFor({ seed, capacityFactor, saturationPolicy, delayedBestEffort, negativeCosts }: Case): System {
   const data: SystemData = generateSystem({ servers: 150, seed, capacityFactor, saturationPolicy, delayedBestEffort });
   const read = (): System => System.fromSpec(parseWith(SystemDataSchema, JSON.parse(JSON.stringify(data))).system);
+  if (negativeCosts) {
+    // the cheapest a server can be is then its most replicas: unvalidated, straight to the core
+    data.system.acceleratorData.accelerators.forEach((acc, index) => {
+      if (index % 2 === 0) acc.cost = -acc.cost;
+    });
+    return System.fromSpec(data.system);
+  }
   const candidates = new Map(computeCandidates(read()).map((s) => [s.server, s.candidates]));
   data.system.serverData.servers.forEach((server, index) => {
     const last = [...(candidates.get(server.name) ?? [])].sort((a, b) => b.numReplicas - a.numReplicas)[0];

@@ -79,6 +79,16 @@ describe('which model sizes a perf entry', () => {
     expect(solution.allocations).toEqual(todayOnly.solution.allocations);
     expect(solution.warnings).toEqual(['model granite_13b on G2 carries both perfParms and decodeParms/prefillParms: perfParms is used, the others are ignored']);
   });
+
+  it('a server without load and no minimum of replicas reads no entry, so no word of what an entry carries', () => {
+    const both = [{ ...TODAY_PERF[1], decodeParms: PERF[1].decodeParms, prefillParms: PERF[1].prefillParms }];
+    const idle = run(systemData({ perf: both, servers: [server({ name: 'idle', arrivalRate: 0 })] }));
+    expect(idle.candidates[0].candidates).toMatchObject([{ accelerator: '', numReplicas: 0 }]);
+    expect(idle.solution.warnings).toBeUndefined();
+    // one replica at least: it runs on the entry, which is then named
+    const kept = run(systemData({ perf: both, servers: [server({ name: 'kept', arrivalRate: 0, minNumReplicas: 1 })] }));
+    expect(kept.solution.warnings).toEqual([expect.stringMatching(/^model granite_13b on G2 carries both/)]);
+  });
 });
 
 describe('never silent: perf entries without usable parameters', () => {
