@@ -11,7 +11,7 @@ import {
   serviceClassOf,
   System,
   type Allocation,
-  type Candidate,
+  type ServerCandidates,
   type OptimizeResult,
   type OptimizerSpec,
   type ServerExplanation,
@@ -100,12 +100,13 @@ export function describeRun(run: PreparedRun, result: OptimizeResult): Described
     if (!reported || !chosen) return { ...row, reason: reasons.get(name) ?? '' };
 
     totalCost += reported.cost;
-    for (const share of typeShares(reported, chosen, candidates.candidates)) {
+    for (const share of typeShares(reported, chosen, candidates)) {
       const type = usageOf(share.type);
       type.cost += share.cost;
       type.used += share.units;
     }
-    const full = candidates.candidates.find((c) => c.accelerator === chosen.accelerator);
+    // what the solver read is sized: the page sizes nothing more for the allocated servers
+    const full = candidates.candidateOn(chosen.accelerator);
     row.allocation = {
       accelerator: reported.accelerator,
       acceleratorType: chosen.acceleratorType,
@@ -162,12 +163,12 @@ export function headroomRows(rows: readonly ServerRow[]): { rows: ServerRow[]; o
  * What an allocation takes of each accelerator type: units and cents per hour. A heterogeneous
  * one takes from the type of each of its placements; one without load takes nothing.
  */
-function typeShares(reported: SolvedAllocation, chosen: Allocation, candidates: readonly Candidate[]): { type: string; units: number; cost: number }[] {
+function typeShares(reported: SolvedAllocation, chosen: Allocation, candidates: ServerCandidates): { type: string; units: number; cost: number }[] {
   if (!reported.placements) {
     return chosen.acceleratorType === '' ? [] : [{ type: chosen.acceleratorType, units: chosen.numReplicas * chosen.unitsPerReplica, cost: reported.cost }];
   }
   return reported.placements.map((placement) => {
-    const candidate = candidates.find((c) => c.accelerator === placement.accelerator);
+    const candidate = candidates.candidateOn(placement.accelerator);
     if (!candidate) throw new Error(`placement on ${placement.accelerator} is not among the server's candidates`);
     return { type: candidate.acceleratorType, units: placement.numReplicas * candidate.unitsPerReplica, cost: placement.cost };
   });
