@@ -65,6 +65,16 @@ export const RATE_RANGE_MARGIN = 0.001;
 /** A TPS target is sized at this fraction below the top of the rate range, as in the reference. */
 export const TPS_STABILITY_MARGIN = 0.1;
 
+/** A request's service time T(n) = A + B·n in the seed's model: its prefill and its decode steps. */
+export function serviceTimeOf(perf: PerfParameters, request: RequestSize): ServiceTime {
+  const decodeSteps = request.outTokens - 1;
+  const hasPrefill = request.inTokens > 0;
+  return {
+    base: (hasPrefill ? perf.gamma : 0) + decodeSteps * perf.alpha,
+    perRequest: (hasPrefill ? perf.delta * request.inTokens : 0) + decodeSteps * perf.beta,
+  };
+}
+
 export class QueueAnalyzer {
   readonly service: ServiceTime;
   /** requests per ms: the rate range searched when sizing */
@@ -79,15 +89,15 @@ export class QueueAnalyzer {
     readonly request: RequestSize,
     private readonly counter?: EvaluationCounter,
   ) {
-    const decodeSteps = request.outTokens - 1;
-    const hasPrefill = request.inTokens > 0;
-    this.service = {
-      base: (hasPrefill ? perf.gamma : 0) + decodeSteps * perf.alpha,
-      perRequest: (hasPrefill ? perf.delta * request.inTokens : 0) + decodeSteps * perf.beta,
-    };
+    this.service = serviceTimeOf(perf, request);
     this.saturationRate = this.serviceRate(batchSize);
     this.minRate = this.serviceRate(1) * RATE_RANGE_MARGIN;
-    this.maxRate = this.saturationRate * (1 - RATE_RANGE_MARGIN);
+    this.maxRate = QueueAnalyzer.maxRateOf(batchSize, this.service);
+  }
+
+  /** The top of the rate range searched when sizing (requests per ms), without building an analyzer. */
+  static maxRateOf(batchSize: number, service: ServiceTime): number {
+    return (batchSize / (service.base + service.perRequest * batchSize)) * (1 - RATE_RANGE_MARGIN);
   }
 
   /**

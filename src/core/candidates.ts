@@ -7,7 +7,7 @@ import type { RequestSize } from './analyzer.js';
 import { f32 } from './float32.js';
 import { Infeasible, type Result } from './infeasible.js';
 import { MAX_BATCH_SIZE, MAX_REPLICAS } from './limits.js';
-import { maxRatePerReplicaBound, NO_USABLE_PARAMETERS, SizingCache, zeroLoadFigures, type CachedReplica, type ReplicaModel, type SizingInputs } from './perf-models.js';
+import { NO_USABLE_PARAMETERS, SizingCache, zeroLoadFigures, type ReplicaModel, type SizingInputs } from './perf-models.js';
 import type { EvaluationCounter } from './queue-model.js';
 import { FLOAT32_MAX, type AcceleratorSpec, type ModelAcceleratorPerfData, type ModelTarget, type ServerSpec } from './schemas.js';
 import { byName, LOWEST_PRIORITY, serviceClassOf, sortedValues, type ReadonlyDeep, type SystemView } from './system.js';
@@ -129,16 +129,15 @@ class UnsizedCandidate {
     readonly acc: Accelerator,
     /** a lower bound of the candidate's value: the fewest replicas the stable range allows */
     readonly leastValue: number,
-    private readonly replica: CachedReplica,
+    private readonly inputs: SizingInputs,
     private readonly instances: number,
-    private readonly batchSize: number,
     private readonly totalRate: number,
-    private readonly server: ReadonlyDeep<ServerSpec>,
+    private readonly context: AcceleratorContext,
   ) {}
 
   /** The candidate, or why there is none. */
   size(): Result<Candidate> {
-    return sizedCandidate(this.acc, this.instances, this.batchSize, this.totalRate, this.replica, this.server);
+    return sizedCandidate(this.acc, this.instances, this.totalRate, this.inputs, this.context);
   }
 }
 
@@ -364,31 +363,26 @@ function candidateOn(
     targets: target,
     counter: context.counter,
   };
-  const replica = context.cache.replica(inputs);
-  const analyzer = replica.analyzer;
-  if (analyzer instanceof Infeasible) return analyzer;
   // The value grows with the replicas, so the fewest the stable range allows bound it from below.
   // Sized at once where it need not grow: on a server's current accelerator (the value is 0 at the
   // current count, whatever the cost) and at a cost below 0 (the schema refuses one; a caller of
-  // the core may not).
+  // the core may not); and where the inputs make no model (sizing says why).
   const unitCost = f32(acc.cost) * instances;
   const onCurrent = current.accelerator === acc.name || (current.placements ?? []).some((p) => p.accelerator === acc.name);
-  const fewestReplicas = Math.max(Math.ceil(totalRate / maxRatePerReplicaBound(analyzer)), server.minNumReplicas);
+  const bound = context.cache.maxRatePerReplicaBound(inputs);
+  const fewestReplicas = Math.max(Math.ceil(totalRate / bound), server.minNumReplicas);
   const leastValue = transitionPenalty(current, { accelerator: acc.name, numReplicas: fewestReplicas, cost: f32(unitCost * fewestReplicas) });
-  if (onCurrent || !(unitCost >= 0) || Number.isNaN(leastValue)) return sizedCandidate(acc, instances, batchSize, totalRate, replica, server);
-  return new UnsizedCandidate(order, acc, leastValue, replica, instances, batchSize, totalRate, server);
+  if (onCurrent || !(unitCost >= 0) || !(bound > 0 && bound < Infinity) || Number.isNaN(leastValue)) {
+    return sizedCandidate(acc, instances, totalRate, inputs, context);
+  }
+  return new UnsizedCandidate(order, acc, leastValue, inputs, instances, totalRate, context);
 }
 
 /** The candidate on `acc` once sized: the replicas its sizing needs for the server's load, or why there are none. */
-function sizedCandidate(
-  acc: Accelerator,
-  instances: number,
-  batchSize: number,
-  totalRate: number,
-  replica: CachedReplica,
-  server: ReadonlyDeep<ServerSpec>,
-): Result<Candidate> {
-  const sized = replica.size();
+function sizedCandidate(acc: Accelerator, instances: number, totalRate: number, inputs: SizingInputs, context: AcceleratorContext): Result<Candidate> {
+  const { server } = context;
+  const { batchSize } = inputs;
+  const sized = context.cache.replica(inputs).size();
   if (sized instanceof Infeasible) return sized;
   const { analyzer, maxRatePerReplica } = sized;
   const numReplicas = Math.max(Math.ceil(totalRate / maxRatePerReplica), server.minNumReplicas);

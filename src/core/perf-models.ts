@@ -9,7 +9,7 @@
  * perfParms (what today's tuners write) and the answer says that the others were ignored. One
  * with neither sizes nothing: a model tuner that has not converged yet writes zeros.
  */
-import { QueueAnalyzer, type Metrics, type PerfParameters, type RequestSize, type Sizing, type Targets } from './analyzer.js';
+import { QueueAnalyzer, serviceTimeOf, type Metrics, type PerfParameters, type RequestSize, type Sizing, type Targets } from './analyzer.js';
 import { f32 } from './float32.js';
 import { Infeasible, type Result } from './infeasible.js';
 import { MAX_BATCH_SIZE } from './limits.js';
@@ -99,6 +99,24 @@ export class SizingCache {
     return model;
   }
 
+  /**
+   * The most requests per second one replica of these inputs can be sized for, whatever the
+   * targets: sizing takes a rate within the stable range and reports the throughput there
+   * (float32), at most that rate; the margin covers the rounding of both. The seed's model has
+   * it in closed form; the iteration-time model builds (and keeps) its replica to know it. NaN
+   * where the inputs make no model (sizing says why).
+   */
+  maxRatePerReplicaBound(inputs: SizingInputs): number {
+    let maxRate: number;
+    if (inputs.model.kind === 'prefill-decode') {
+      maxRate = QueueAnalyzer.maxRateOf(inputs.batchSize, serviceTimeOf(inputs.model.parameters, inputs.request));
+    } else {
+      const analyzer = this.replica(inputs).analyzer;
+      maxRate = analyzer instanceof Infeasible ? Number.NaN : analyzer.maxRate;
+    }
+    return maxRate * 1000 * (1 + 1e-6);
+  }
+
   /** The replica for these inputs (`model` from modelOf): its model built, its sizing done when first asked for. */
   replica(inputs: SizingInputs): CachedReplica {
     let byTargets = this.replicas.get(inputs.model);
@@ -184,14 +202,6 @@ function sizedFor(analyzer: Result<ReplicaModel>, targets: Targets): Result<Size
   return sizing instanceof Infeasible ? sizing : { analyzer, maxRatePerReplica: f32(sizing.metrics.throughput) };
 }
 
-/**
- * The most requests per second one replica of `analyzer` can be sized for, whatever the targets:
- * sizing takes a rate within the stable range and reports the throughput there (float32), which
- * is at most that rate. The margin covers the rounding of both.
- */
-export function maxRatePerReplicaBound(analyzer: ReplicaModel): number {
-  return analyzer.maxRate * 1000 * (1 + 1e-6);
-}
 
 /**
  * ITL, TTFT and occupancy of `numReplicas` replicas taking the server's whole load. Beyond the

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { generateSystem } from '../../bench/generator.js';
+import { SAMPLE_NAMES, SAMPLES } from '../../src/samples/index.js';
 import {
   computeCandidates,
   optimize,
@@ -64,21 +65,36 @@ function plain(allocations: ReadonlyMap<string, Allocation>): Record<string, unk
   return Object.fromEntries([...allocations].map(([server, { analyzer: _analyzer, ...allocation }]) => [server, allocation]));
 }
 
+/** The greedy's answer on candidates sized as it reads them is the one on candidates all sized first. */
+function expectAnswerOfSizedFirst(system: System): ReturnType<typeof optimize> {
+  const spec = system.optimizer;
+  const lazy = optimize(system, spec);
+  const sizedFirst = computeCandidates(system);
+  for (const server of sizedFirst) server.sizeAll();
+  const eager = solveGreedy(sizedFirst, new Map(system.capacity), {
+    delayedBestEffort: spec.delayedBestEffort,
+    saturationPolicy: spec.saturationPolicy,
+  });
+  expect(plain(lazy.allocations)).toEqual(plain(eager));
+  return lazy;
+}
+
 describe('candidates sized lazily', () => {
   it.each(CASES)('give the greedy the answer of candidates sized first (seed $seed, capacity ×$capacityFactor, $saturationPolicy)', (c) => {
-    const system = systemFor(c);
-    const spec = system.optimizer;
-    const lazy = optimize(system, spec);
-    const sizedFirst = computeCandidates(system);
-    for (const server of sizedFirst) expect(server.candidates.length + server.rejected.length).toBeGreaterThan(0);
-    const eager = solveGreedy(sizedFirst, new Map(system.capacity), {
-      delayedBestEffort: spec.delayedBestEffort,
-      saturationPolicy: spec.saturationPolicy,
-    });
-    expect(plain(lazy.allocations)).toEqual(plain(eager));
+    const lazy = expectAnswerOfSizedFirst(systemFor(c));
     // short of capacity, the greedy reads past servers' first candidates
     if (c.capacityFactor < 1) expect(lazy.refusals.size).toBeGreaterThan(0);
   });
+
+  it.each(SAMPLE_NAMES.flatMap((name) => [1, 0.3, 0.1].map((share) => ({ name, share }))))(
+    'give the greedy the answer of candidates sized first on the $name sample, capacity ×$share',
+    ({ name, share }) => {
+      const data = parseWith(SystemDataSchema, structuredClone(SAMPLES[name]));
+      for (const count of data.system.capacityData.count) count.count = Math.floor(count.count * share);
+      const lazy = expectAnswerOfSizedFirst(System.fromSpec(data.system));
+      expect(lazy.allocations.size).toBeGreaterThan(0);
+    },
+  );
 
   it('give the i-th candidate in value order, read in any order, and the rejections in accelerator order', () => {
     const system = systemFor(CASES[1]);
