@@ -75,6 +75,11 @@ export function serviceTimeOf(perf: PerfParameters, request: RequestSize): Servi
   };
 }
 
+/** Requests per ms a replica completes with n requests in the batch. */
+function serviceRateOf(service: ServiceTime, n: number): number {
+  return n / (service.base + service.perRequest * n);
+}
+
 export class QueueAnalyzer {
   readonly service: ServiceTime;
   /** requests per ms: the rate range searched when sizing */
@@ -97,7 +102,7 @@ export class QueueAnalyzer {
 
   /** The top of the rate range searched when sizing (requests per ms), without building an analyzer. */
   static maxRateOf(batchSize: number, service: ServiceTime): number {
-    return (batchSize / (service.base + service.perRequest * batchSize)) * (1 - RATE_RANGE_MARGIN);
+    return serviceRateOf(service, batchSize) * (1 - RATE_RANGE_MARGIN);
   }
 
   /**
@@ -123,7 +128,7 @@ export class QueueAnalyzer {
 
   /** requests per ms completed with n requests in the batch */
   private serviceRate(n: number): number {
-    return n / (this.service.base + this.service.perRequest * n);
+    return serviceRateOf(this.service, n);
   }
 
   private prefillTime(n: number): number {

@@ -202,7 +202,6 @@ function sizedFor(analyzer: Result<ReplicaModel>, targets: Targets): Result<Size
   return sizing instanceof Infeasible ? sizing : { analyzer, maxRatePerReplica: f32(sizing.metrics.throughput) };
 }
 
-
 /**
  * ITL, TTFT and occupancy of `numReplicas` replicas taking the server's whole load. Beyond the
  * stable range the seed's queue grows without bound (an infinite TTFT), while the iteration-time
