@@ -18,6 +18,7 @@ import { build, mergeConfig } from 'vite';
 import playgroundConfig from '../playground/vite.config.ts';
 import { createApi, MemorySystemStore } from '../src/api/index.js';
 import { createNodeServer, listen } from '../src/node/http-server.js';
+import { median } from './stats.js';
 
 export interface BrowserMeasurement {
   servers: number;
@@ -29,12 +30,6 @@ export interface BrowserMeasurement {
   maxInputDelayMs: number;
   /** ms, the longest task of the page's main thread during the runs */
   maxLongTaskMs: number;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** What the page records while a run works (ms). */

@@ -22,6 +22,7 @@ import {
   type SystemData,
 } from '../src/core/index.js';
 import { loadNodeMipSolver } from '../src/node/load-highs.js';
+import { median } from './stats.js';
 
 export interface CoreMeasurement {
   servers: number;
@@ -62,12 +63,6 @@ function byPriority(counts: Record<string, number>): string {
 }
 
 const MB = 1024 * 1024;
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 interface TimedRun {
   ms: number;

@@ -11,6 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { optimize, parseWith, System, SystemDataSchema } from '../src/core/index.js';
+import { median } from './stats.js';
 
 export interface ParseMeasurement {
   bytes: number;
@@ -21,12 +22,6 @@ export interface ParseMeasurement {
   validateMs: number;
   /** one run */
   optimizeMs: number;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function measure(file: string, maxRuns: number, budgetMs: number): ParseMeasurement {

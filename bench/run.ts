@@ -16,6 +16,7 @@ import type { CoreMeasurement } from './measure-core.js';
 import type { ParseMeasurement } from './measure-parse.js';
 import { splitTable, type WorkerMeasurement } from './worker-cpu.js';
 import { generateSystem, type GeneratorOptions } from './generator.js';
+import { spread } from './stats.js';
 
 /** One line of the table. Fields a kind of measurement cannot give stay undefined. */
 export interface Row {
@@ -265,16 +266,16 @@ function cliCase(settings: Settings): BenchCase {
       // more runs than the core cases: a process start varies more than the optimization
       const runs = settings.maxRuns * 3;
       while (times.length < runs && (times.length === 0 || times.reduce((a, b) => a + b, 0) < settings.budgetMs)) times.push(once());
-      times.sort((a, b) => a - b);
+      const { median, min, max } = spread(times);
       const large = SAMPLES.large as { system: { serverData: { servers: unknown[] }; acceleratorData: { accelerators: unknown[] } } };
       return {
         case: 'cli: inferno-edge optimize (sample-large)',
         servers: large.system.serverData.servers.length,
         candidates: large.system.serverData.servers.length * large.system.acceleratorData.accelerators.length,
         runs: times.length,
-        medianMs: times[Math.floor((times.length - 1) / 2)],
-        minMs: times[0],
-        maxMs: times.at(-1),
+        medianMs: median,
+        minMs: min,
+        maxMs: max,
       };
     },
   };

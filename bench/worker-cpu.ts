@@ -22,12 +22,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { SAMPLES } from '../src/samples/index.js';
 import { bundleWorker, emptyBundle, mainThreadCpuNs, startWorkerd, type Bundle, type Workerd } from './workerd.js';
-
-export interface Spread {
-  median: number;
-  min: number;
-  max: number;
-}
+import { spread, type Spread } from './stats.js';
 
 export interface WorkerCase {
   case: string;
@@ -182,13 +177,6 @@ async function post(worker: Workerd, path: string, body: string): Promise<Timing
   const cpuMs = (mainThreadCpuNs(worker.pid) - cpuBefore) / 1e6;
   if (status !== 200) throw new Error(`${path} answered ${status}: ${text}`);
   return { cpuMs, wallMs };
-}
-
-function spread(values: readonly number[]): Spread {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  const median = sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-  return { median, min: sorted[0], max: sorted[sorted.length - 1] };
 }
 
 function largeSample(milpSolver: boolean): string {
